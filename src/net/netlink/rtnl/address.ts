@@ -159,8 +159,7 @@ function lifetimeWire(seconds: number, path: string): number {
 
 /** `ip addr add 192.0.2.10/24 dev eth0` as text, for errors and logs. */
 export function describeAddress(spec: AddressSpec): string {
-  const family = ipFamilyOf(spec.address);
-  const len = spec.prefixLength ?? (family === 4 ? 32 : 128);
+  const len = spec.prefixLength ?? (String(spec.address).includes(':') ? 128 : 32);
   return `${spec.address}/${len}${spec.peer ? ` peer ${spec.peer}` : ''} ifindex ${spec.index}${spec.label ? ` label ${spec.label}` : ''}`;
 }
 
@@ -224,13 +223,13 @@ function encodeSpec(spec: AddressSpec, forDelete: boolean): Buffer {
 export function addressAddRequest(spec: AddressSpec, opts: { replace?: boolean } = {}): NetlinkRequest {
   return {
     type: RTM.NEWADDR, flags: NlmF.CREATE | (opts.replace ? NlmF.REPLACE : NlmF.EXCL),
-    typeName: 'RTM_NEWADDR', description: describeAddress(spec), payload: encodeSpec(spec, false),
+    typeName: 'RTM_NEWADDR', payload: encodeSpec(spec, false), description: describeAddress(spec),
   };
 }
 
 /** RTM_DELADDR: a missing address fails with EADDRNOTAVAIL. */
 export function addressDeleteRequest(spec: AddressSpec): NetlinkRequest {
-  return { type: RTM.DELADDR, flags: 0, typeName: 'RTM_DELADDR', description: describeAddress(spec), payload: encodeSpec(spec, true) };
+  return { type: RTM.DELADDR, flags: 0, typeName: 'RTM_DELADDR', payload: encodeSpec(spec, true), description: describeAddress(spec) };
 }
 
 export function addressDumpRequest(family?: IpFamily): NetlinkRequest {
