@@ -96,6 +96,11 @@ export interface ResyncSchedulerOptions {
   /** First retry delay after a failed resync, ms (doubles up to maxRetryDelayMs). Default 100. */
   readonly retryDelayMs?: number;
   readonly maxRetryDelayMs?: number;
+  /**
+   * Attempts at the first read before giving up (the caller then learns that the
+   * table cannot be built at all). Later resyncs retry for as long as it takes.
+   */
+  readonly maxStartAttempts?: number;
   readonly onDone?: (report: ResyncReport) => void;
   readonly onFailure?: (error: Error, attempt: number) => void;
 }
@@ -151,6 +156,7 @@ export class ResyncScheduler {
         } catch (err) {
           failed++;
           this.#options.onFailure?.(err as Error, failed);
+          if (reason === 'start' && failed >= (this.#options.maxStartAttempts ?? 3)) throw err;
           if (this.#stopped) return;
           await new Promise<void>((resolve) => this.#timers.setTimeout(resolve, delay));
           delay = Math.min(delay * 2, this.#options.maxRetryDelayMs ?? 5000);
