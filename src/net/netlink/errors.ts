@@ -107,6 +107,8 @@ export class NetlinkError extends Error {
   }
 }
 
+export const ENOENT = 2;
+export const ENODEV = 19;
 export const ETIMEDOUT = 110;
 export const ECANCELED = 125;
 export const ENOBUFS = 105;

@@ -213,3 +213,20 @@ describe('messages', () => {
     assert.equal(errnoName(9999), 'ERRNO_9999');
   });
 });
+
+describe('address text', async () => {
+  const { parsePrefix, parseLinkAddress, formatLinkAddress, parseIpOfFamily, AddressSyntaxError } = await import('../../../src/net/netlink/inet.js');
+  it('parses prefixes into canonical text', () => {
+    assert.deepEqual(parsePrefix('2001:DB8:0:0::1/64'), { family: 6, address: '2001:db8::1', prefixLength: 64 });
+    assert.deepEqual(parsePrefix('192.0.2.7'), { family: 4, address: '192.0.2.7', prefixLength: 32 });
+    for (const bad of ['192.0.2.7/33', '192.0.2.7/', '192.0.2.7/024', '::1/129', '01.2.3.4/8', '1::2::3/64', 'x/8']) {
+      assert.throws(() => parsePrefix(bad), AddressSyntaxError, bad);
+    }
+  });
+  it('reads link-layer addresses of any length', () => {
+    assert.equal(formatLinkAddress(parseLinkAddress('00-00-5E-00-01-33')), '00:00:5e:00:01:33');
+    assert.equal(parseLinkAddress('00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff').length, 16);
+    assert.throws(() => parseLinkAddress('0:1:2:3:4:5'), AddressSyntaxError);
+    assert.throws(() => parseIpOfFamily('::1', 4), /IPv6 address where IPv4 is required/);
+  });
+});

@@ -11,7 +11,7 @@
  * kernel" and pick the nftables data plane instead.
  */
 
-import { NetlinkError } from '../errors.js';
+import { ENOENT, NetlinkError } from '../errors.js';
 import type { NetlinkMessage, NetlinkRequest } from '../message.js';
 import type { RequestEngine } from '../request-engine.js';
 import { GENL_ID_CTRL, decodeFamily, familyDumpRequest, familyRequest, type GenlFamily } from './family.js';
@@ -34,7 +34,7 @@ export class GenericNetlink {
     if (!family) {
       family = this.#engine.request(familyRequest(name)).then((replies) => {
         const reply = replies.find((m) => m.type === GENL_ID_CTRL);
-        if (!reply) throw new NetlinkError(2, undefined, undefined, `the controller sent no answer about family '${name}'`);
+        if (!reply) throw new NetlinkError(ENOENT, undefined, undefined, `the controller sent no answer about family '${name}'`);
         return decodeFamily(reply);
       });
       // Failures are not cached: the module may be loaded later.

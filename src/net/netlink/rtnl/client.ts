@@ -14,7 +14,7 @@
  * forms they become that item's outcome so one bad line cannot sink a batch.
  */
 
-import { NetlinkEncodeError, NetlinkError } from '../errors.js';
+import { ENODEV, NetlinkEncodeError, NetlinkError } from '../errors.js';
 import type { IpFamily } from '../inet.js';
 import type { NetlinkMessage, NetlinkRequest } from '../message.js';
 import type { BatchOutcome, RequestEngine } from '../request-engine.js';
@@ -54,7 +54,7 @@ export class Rtnl {
   /** One link by index or name; rejects with ENODEV if there is none. */
   async link(ref: LinkRef): Promise<Link> {
     const [link] = decodeAll(await this.#engine.request(linkGetRequest(ref)), RTM.NEWLINK, decodeLink);
-    if (!link) throw new NetlinkError(19, undefined, undefined, `no link answered the request for ${JSON.stringify(ref)}`);
+    if (!link) throw new NetlinkError(ENODEV, undefined, undefined, `no link answered the request for ${JSON.stringify(ref)}`);
     return link;
   }
 
