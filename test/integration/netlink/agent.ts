@@ -11,9 +11,11 @@
  */
 
 import { createInterface } from 'node:readline';
-import { openGenericNetlink, openInterfaceTable, openRtnl, type InterfaceTable, type InterfaceTableEvents } from '../../../src/net/netlink/index.js';
+import {
+  openGenericNetlink, openInterfaceTable, openRtnl, type InterfaceTable, type InterfaceTableEvents, type OpenOptions,
+} from '../../../src/net/netlink/index.js';
 
-const rtnl = openRtnl();
+let rtnl = openRtnl();
 const genl = openGenericNetlink();
 let table: InterfaceTable | undefined;
 
@@ -47,7 +49,19 @@ async function handle(req: { op: string; method?: string; args?: unknown[] }): P
       return fn.apply(rtnl, args);
     }
     case 'rtnl.stats':
-      return rtnl.engine.stats;
+      return { ...rtnl.engine.stats, ackWindow: rtnl.engine.ackWindow };
+    case 'rtnl.reopen':
+      // A fresh request socket with other options (a small receive buffer, say).
+      rtnl.close();
+      rtnl = openRtnl(args[0] as OpenOptions);
+      return { ackWindow: rtnl.engine.ackWindow };
+    case 'block': {
+      // Stalls the event loop, as a long GC pause or a busy child would, so the
+      // kernel has to queue (and, past the buffer, drop) notifications meanwhile.
+      const until = Date.now() + (args[0] as number);
+      while (Date.now() < until) { /* busy */ }
+      return null;
+    }
     case 'genl.resolve': {
       const f = await genl.resolveFamily(args[0] as string);
       return { ...f, multicastGroups: Object.fromEntries(f.multicastGroups) };
@@ -55,7 +69,7 @@ async function handle(req: { op: string; method?: string; args?: unknown[] }): P
     case 'genl.families':
       return (await genl.families()).map((f) => f.name);
     case 'table.start': {
-      table = await openInterfaceTable();
+      table = await openInterfaceTable((args[0] ?? {}) as OpenOptions);
       for (const name of EVENTS) {
         table.on(name, ((...eventArgs: unknown[]) => send({ event: name, args: eventArgs })) as never);
       }
