@@ -22,7 +22,7 @@ export type { NetlinkTransport, TransportHandlers, Timers } from './transport.js
 export { Rtnl, type ItemOutcome } from './rtnl/client.js';
 export type { Link, LinkRef, LinkChanges, MacvlanSpec } from './rtnl/link.js';
 export { addressKey, ipv4Broadcast, type Address, type AddressSpec } from './rtnl/address.js';
-export type { Route, RouteSpec } from './rtnl/route.js';
+export type { Route, RouteAddMode, RouteSpec } from './rtnl/route.js';
 export type { Nexthop, RouteMetrics, Via } from './rtnl/route-parts.js';
 export type { Rule, RuleSpec, Range } from './rtnl/rule.js';
 export {

@@ -143,6 +143,14 @@ describe('route requests', () => {
     assert.deepEqual([via.gateway, via.via], [undefined, { family: 6, address: 'fe80::1' }]);
   });
 
+  it('maps add, replace, append and prepend to the kernel flags `ip route` uses', () => {
+    const spec = { dst: '198.51.100.0/24', oif: 2 };
+    assert.equal(routeAddRequest(spec).flags, NlmF.CREATE | NlmF.EXCL);
+    assert.equal(routeAddRequest(spec, { replace: true }).flags, NlmF.CREATE | NlmF.REPLACE);
+    assert.equal(routeAddRequest(spec, { append: true }).flags, NlmF.CREATE | NlmF.APPEND);
+    assert.equal(routeAddRequest(spec, { prepend: true }).flags, NlmF.CREATE);
+  });
+
   it('deletes with scope nowhere and no protocol, so any matching route goes', () => {
     const r = decodeRoute(asMessage(routeDeleteRequest({ dst: '198.51.100.0/24', table: 100 })))!;
     assert.deepEqual([r.scope, r.protocol, r.type, r.table], [255, 0, 'unspec', 100]);

@@ -24,7 +24,7 @@ import {
   decodeLink, linkDeleteRequest, linkDumpRequest, linkGetRequest, linkSetAddrGenModeRequest, linkSetRequest,
   macvlanCreateRequest, type Link, type LinkChanges, type LinkRef, type MacvlanSpec,
 } from './link.js';
-import { decodeRoute, routeAddRequest, routeDeleteRequest, routeDumpRequest, type Route, type RouteSpec } from './route.js';
+import { decodeRoute, routeAddRequest, routeDeleteRequest, routeDumpRequest, type Route, type RouteAddMode, type RouteSpec } from './route.js';
 import { decodeRule, ruleAddRequest, ruleDeleteRequest, ruleDumpRequest, type Rule, type RuleSpec } from './rule.js';
 
 /** The outcome of one item of a batch: `error` is set when it failed. */
@@ -108,7 +108,7 @@ export class Rtnl {
     return decodeAll(await this.#engine.request(routeDumpRequest(family)), RTM.NEWROUTE, decodeRoute);
   }
 
-  async addRoute(spec: RouteSpec, opts: { replace?: boolean; append?: boolean } = {}): Promise<void> {
+  async addRoute(spec: RouteSpec, opts: RouteAddMode = {}): Promise<void> {
     await this.#engine.request(routeAddRequest(spec, opts));
   }
 
@@ -116,7 +116,7 @@ export class Rtnl {
     await this.#engine.request(routeDeleteRequest(spec));
   }
 
-  addRoutes(specs: readonly RouteSpec[], opts: { replace?: boolean } = {}): Promise<ItemOutcome<RouteSpec>[]> {
+  addRoutes(specs: readonly RouteSpec[], opts: RouteAddMode = {}): Promise<ItemOutcome<RouteSpec>[]> {
     return this.#batch(specs, (s) => routeAddRequest(s, opts));
   }
 

@@ -266,9 +266,19 @@ function encodeRoute(spec: RouteSpec, forDelete: boolean): Buffer {
   }, values);
 }
 
-export function routeAddRequest(spec: RouteSpec, opts: { replace?: boolean; append?: boolean } = {}): NetlinkRequest {
-  // `add` fails if the route exists; `replace` overwrites; `append` adds another path (IPv6).
-  const flags = NlmF.CREATE | (opts.replace ? NlmF.REPLACE : opts.append ? NlmF.APPEND : NlmF.EXCL);
+/** How an add treats an existing route with the same key (`ip route add|replace|append|prepend`). */
+export interface RouteAddMode {
+  /** Overwrite it. */
+  readonly replace?: boolean;
+  /** Add this one after it (another next hop for IPv6, a fallback for IPv4). */
+  readonly append?: boolean;
+  /** Add this one before it. */
+  readonly prepend?: boolean;
+}
+
+export function routeAddRequest(spec: RouteSpec, opts: RouteAddMode = {}): NetlinkRequest {
+  // Plain `add` fails with EEXIST if the route exists; prepend is CREATE alone.
+  const flags = NlmF.CREATE | (opts.replace ? NlmF.REPLACE : opts.append ? NlmF.APPEND : opts.prepend ? 0 : NlmF.EXCL);
   return { type: RTM.NEWROUTE, flags, typeName: 'RTM_NEWROUTE', description: describeRoute(spec), payload: encodeRoute(spec, false) };
 }
 
