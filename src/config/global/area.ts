@@ -1,0 +1,20 @@
+/**
+ * global_defs holds ~140 keywords from every subsystem (census §3.2). Each area
+ * (identity and mail, scripts, VRRP defaults, GARP, LVS, process tuning, …)
+ * lives in its own file with its own slice of the GlobalDefs type, defaults and
+ * keywords; index.ts assembles them into the one global_defs block.
+ */
+import type { CompileContext, Keyword } from '../schema/types.js';
+import type { SourceLocation } from '../diagnostics.js';
+
+export interface GlobalArea<A> {
+  readonly name: string;
+  readonly keywords: readonly Keyword<A>[];
+  create(): A;
+  /** Checks across this area's fields once global_defs is read. Idempotent. */
+  finish?(globals: A, ctx: CompileContext, loc: SourceLocation): void;
+}
+
+export function defineGlobalArea<A>(area: GlobalArea<A>): GlobalArea<A> {
+  return area;
+}

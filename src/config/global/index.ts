@@ -1,0 +1,43 @@
+/**
+ * The global_defs block, assembled from its areas (see area.ts). To add an
+ * area: write its file exporting a GlobalArea, add its type to GlobalDefs and
+ * the area to `areas` below.
+ */
+import { defineFragment } from '../fragment.js';
+import { defineBlock, keywordsFor } from '../schema/define.js';
+import type { Keyword } from '../schema/types.js';
+import type { GlobalArea } from './area.js';
+
+/** Every global_defs setting; one slice per area file. */
+export type GlobalDefs = Record<never, never>;
+
+/** Areas are typed on their own slice of GlobalDefs; the block applies them to the whole. */
+export function area<A>(a: GlobalArea<A> & (GlobalDefs extends A ? unknown : never)): GlobalArea<GlobalDefs> {
+  return a as unknown as GlobalArea<GlobalDefs>;
+}
+
+const areas: readonly GlobalArea<GlobalDefs>[] = [
+  // area(identityArea), area(vrrpDefaultsArea), … one line per area file
+];
+
+export const globalDefsBlock = defineBlock<GlobalDefs>({
+  name: 'global_defs',
+  doc: 'Settings that apply to the whole daemon: identity, mail alerts, script security, protocol defaults, process tuning.',
+  keywords: areas.flatMap((a) => a.keywords as readonly Keyword<GlobalDefs>[]),
+  create: () => Object.assign({}, ...areas.map((a) => a.create())) as GlobalDefs,
+  finish(globals, ctx, loc) {
+    for (const a of areas) a.finish?.(globals, ctx, loc);
+  },
+});
+
+export interface GlobalFragment {
+  global: GlobalDefs;
+}
+
+const k = keywordsFor<GlobalFragment>();
+
+export const globalFragment = defineFragment<GlobalFragment>({
+  name: 'global',
+  create: () => ({ global: globalDefsBlock.create() }),
+  keywords: [k.child('global_defs', globalDefsBlock, 'global', { tag: 'CORE', doc: globalDefsBlock.doc })],
+});
