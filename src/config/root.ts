@@ -13,7 +13,7 @@ function part<F>(f: Fragment<F> & (Config extends F ? unknown : never)): Fragmen
   return f as unknown as Fragment<Config>;
 }
 
-const fragments: readonly Fragment<Config>[] = [part(globalFragment), part(vrrpFragment)];
+export const fragments: readonly Fragment<Config>[] = [part(globalFragment), part(vrrpFragment)];
 
 export const rootBlock = defineBlock<Config>({
   name: 'keepalived.conf',

@@ -16,6 +16,8 @@ const k = keywordsFor<VrrpFragment>();
 export const vrrpFragment = defineFragment<VrrpFragment>({
   name: 'vrrp',
   create: () => ({ vrrpScripts: [] }),
+  scripts: (c) =>
+    c.vrrpScripts.flatMap((s) => (s.script ? [{ script: s.script, owner: s, field: 'script', what: `vrrp_script ${s.name}` }] : [])),
   keywords: [
     k.blocks('vrrp_script', vrrpScriptBlock, 'vrrpScripts', {
       tag: 'CORE',
