@@ -161,7 +161,7 @@ export const bfdInstanceBlock = defineBlock<BfdInstance>({
     }),
     k.custom(
       'vrrp',
-      { tag: 'RARE', syntax: '', doc: 'Send this session’s state changes to the VRRP process (with checker: to both; with neither: to both).' },
+      { tag: 'RARE', syntax: '', doc: 'Send state changes to the VRRP process (without vrrp or checker, both processes get them).' },
       (m, stmt) => {
         if (stmt.args.length > 0) throw new ConfigValueError(`'vrrp' takes no parameter`, stmt.args[0]!.loc);
         m.eventsToVrrp = true;
@@ -170,7 +170,7 @@ export const bfdInstanceBlock = defineBlock<BfdInstance>({
     ),
     k.custom(
       'checker',
-      { tag: 'RARE', syntax: '', doc: 'Send this session’s state changes to the checker process.' },
+      { tag: 'RARE', syntax: '', doc: 'Send state changes to the checker process (without vrrp or checker, both processes get them).' },
       (m, stmt) => {
         if (stmt.args.length > 0) throw new ConfigValueError(`'checker' takes no parameter`, stmt.args[0]!.loc);
         m.eventsToChecker = true;
