@@ -60,13 +60,14 @@ test('global_defs process tuning: max_auto_priority alone means the maximum, -1 
   assert.equal(compileClean(globals('max_auto_priority -1')).global.maxAutoPriority, -1);
 });
 
-test('global_defs process tuning: deprecated spellings warn like keepalived and still apply', () => {
+test('global_defs process tuning: deprecated spellings are noted (keepalived -t still exits 0) and still apply', () => {
   const r = compile(globals('lvs_process_name old', 'vrrp_rlimit_rtime 5000', 'checker_rlimit_rtime 6000', 'bfd_rlimit_rtime 7000'));
-  assert.deepEqual(r.problems, [
-    "t.conf:2:3: warning: lvs_process_name: 'lvs_process_name' is deprecated, use 'checker_process_name'",
-    "t.conf:3:3: warning: vrrp_rlimit_rtime: 'vrrp_rlimit_rtime' is deprecated, use 'vrrp_rlimit_rttime'",
-    "t.conf:4:3: warning: checker_rlimit_rtime: 'checker_rlimit_rtime' is deprecated, use 'checker_rlimit_rttime'",
-    "t.conf:5:3: warning: bfd_rlimit_rtime: 'bfd_rlimit_rtime' is deprecated, use 'bfd_rlimit_rttime'",
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.notices, [
+    "t.conf:2:3: notice: lvs_process_name: 'lvs_process_name' is deprecated, use 'checker_process_name'",
+    "t.conf:3:3: notice: vrrp_rlimit_rtime: 'vrrp_rlimit_rtime' is deprecated, use 'vrrp_rlimit_rttime'",
+    "t.conf:4:3: notice: checker_rlimit_rtime: 'checker_rlimit_rtime' is deprecated, use 'checker_rlimit_rttime'",
+    "t.conf:5:3: notice: bfd_rlimit_rtime: 'bfd_rlimit_rtime' is deprecated, use 'bfd_rlimit_rttime'",
   ]);
   assert.equal(r.config.global.checkerProcess.name, 'old');
   assert.deepEqual(
