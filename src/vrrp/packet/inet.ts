@@ -103,6 +103,10 @@ export function formatAddress(bytes: Uint8Array, offset = 0, family: AddressFami
   }
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push(((bytes[offset + i * 2] as number) << 8) | (bytes[offset + i * 2 + 1] as number));
+  // RFC 5952 §5: IPv4-mapped addresses keep their dotted tail.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `::ffff:${formatAddress(bytes, offset + 12, 'inet')}`;
+  }
   // RFC 5952 §4.2: compress the longest run (>= 2) of zero groups, the first one on a tie.
   let bestStart = -1;
   let bestLen = 1;
