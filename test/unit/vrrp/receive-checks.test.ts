@@ -221,3 +221,10 @@ test('the guards reject a forged v2 advert built with our own builder only where
   assert.ok(v.ok && v.ahSequence === 5);
   dropped(check(CFG.ah2, ours.bytes, {}, { ahLastSequence: 5, checkAddresses: true }), 'auth_failure');
 });
+
+test('keepalived taking over from us continues our AH sequence, and our guards accept it exactly then', () => {
+  // We had sent sequence numbers 1..8 as MASTER, so our counter stands at 8.
+  const v = check(CFG.ah2, AH2.takeoverSeq9, {}, { ahLastSequence: 8, checkAddresses: true });
+  assert.ok(v.ok && v.ahSequence === 9 && v.advert.priority === 100);
+  dropped(check(CFG.ah2, AH2.takeoverSeq9, {}, { ahLastSequence: 9, checkAddresses: true }), 'auth_failure', 'ah');
+});

@@ -25,6 +25,12 @@ export const AH2 = {
   seq2: hex('45c0004000020000ff33d0680a4d0001e0000012700400000a4d000100000002efcbf643aef9ab3752deff99210c960102013c980a4d000c0000000000000000'),
   /** Priority 0 on SIGTERM. */
   stopSeq3: hex('45c0004000030000ff33d0670a4d0001e0000012700400000a4d0001000000038a35888e14748af17dad08ef210c00010201d2980a4d000c0000000000000000'),
+  /**
+   * From scripts/check-vrrp-interop.sh: keepalived at priority 100 was BACKUP to our adverts
+   * (AH sequence 1..8, from 10.77.0.2), then took over when they stopped: its first advert
+   * continues the shared counter at 9.
+   */
+  takeoverSeq9: hex('45c0004000010000ff33d0690a4d0001e0000012700400000a4d000100000009663dcfe702b25bc626694fcf210c640102016e980a4d000c0000000000000000'),
 };
 
 /** AH2U: VRRPv2, vrid 15, priority 150, auth AH "uniAH", VIP 10.77.0.15, unicast 10.77.0.1 -> 10.77.0.2. */
