@@ -31,7 +31,7 @@ import { timingSafeEqual } from 'node:crypto';
 import {
   AUTH_AH, AUTH_NONE, AUTH_PASS, AdvertAuth, AddressFamily, AH_HEADER_LENGTH, IPPROTO_AH, IPPROTO_VRRP,
   Ipv4Header, VRRP_AUTH_DATA_LENGTH, VRRP_HEADER_LENGTH, VRRP_TTL, VrrpHeaderFields, VrrpVersion,
-  addressLength, ahKey, computeAdvertChecksum, computeAhIcv, decodeAh, decodeIpv4Header, formatAddress,
+  addressBytes, addressLength, ahKey, computeAdvertChecksum, computeAhIcv, decodeAh, decodeIpv4Header, formatAddress,
   isMulticast, parseAddress, passwordAuthData, readVrrpHeader, spiForSource, v3IntervalOf, vrrpMessageLength,
   wireIntervalToMs,
 } from './packet/index.js';
@@ -335,7 +335,7 @@ const GUARDS: readonly Guard[] = [
       if (!c.cfg.unicast || !c.cfg.checkUnicastSource) return undefined;
       let src: Buffer;
       try {
-        src = parseAddress(c.ip?.source ?? c.pkt.source, c.cfg.family);
+        src = addressBytes(c.ip?.source ?? c.pkt.source, c.cfg.family);
       } catch {
         return drop('unknown_unicast_src', `unicast source address ${c.pkt.source} not a unicast peer`);
       }

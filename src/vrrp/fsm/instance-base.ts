@@ -131,7 +131,7 @@ export abstract class InstanceBase {
     this._state = to;
     const now = this.nowUs();
     this.lastTransitionUs = now;
-    if (to === 'MASTER') this.stats.become_master += 1;
+    if (to === 'MASTER' && cause !== 'reload') this.stats.become_master += 1;
     if (from === 'MASTER' && (to === 'BACKUP' || to === 'FAULT')) this.stats.release_master += 1;
     this.host.emit({
       type: 'transition', instance: this.name, from, to, cause,

@@ -5,9 +5,10 @@
  * down_instance / vrrp_set_effective_priority).
  *
  * Design:
- * - Five inputs: `start()`, `receive(packet)`, `onTimer()`, `setFault(source, bool)` /
- *   `setPriorityAdjustment(sum)` from trackers, and `stop()` / `markDeleted()`. Each input is
- *   handled by one `switch` on the current state.
+ * - Inputs: `start()`, `receive(packet)`, `onTimer()`, `setFault(source, bool)` and
+ *   `setPriorityAdjustment(sum)` from trackers, `stop()` / `markDeleted()`, and the
+ *   `groupPullTo*()` calls of a sync group. Each input dispatches on the current state to the
+ *   handler keepalived has for that state (backupRx, masterRx, masterTx, gotoMaster, ...).
  * - One timer, like keepalived's per-instance "sands": in BACKUP it is the Master_Down_Timer,
  *   in MASTER the Adver_Timer, off in FAULT/STOP/DELETED. Time is integer microseconds
  *   internally (see timers.ts); the host sees milliseconds.
@@ -81,7 +82,7 @@ export class VrrpInstance extends InstanceBase {
       return;
     }
     this.downTimerUs = target === 'BACKUP' && this._wantState === 'MASTER'
-      // state MASTER without owning the addresses: wait one interval for a master to speak.
+      // state MASTER in a sync group that starts BACKUP: wait one interval for a master to speak.
       ? this.masterAdvertIntervalUs + minimalSkewUs(this.params.version, this.masterAdvertIntervalUs)
       : this.computeDownTimerUs();
     const cause: TransitionCause = resume ? 'reload' : 'startup';
@@ -301,7 +302,10 @@ export class VrrpInstance extends InstanceBase {
 
     if (a.priority === this._effectivePriority) {
       if (addrCmp === 0) {
-        this.host.emit({ type: 'configurationConflict', instance: this.name, source: a.source, detail: 'equal priority advert received from remote host with our IP address' });
+        const detail = this.primaryAddress === undefined
+          ? 'equal priority advert received and we have no primary address to break the tie'
+          : 'equal priority advert received from remote host with our IP address';
+        this.host.emit({ type: 'configurationConflict', instance: this.name, source: a.source, detail });
       } else if (this._effectivePriority === PRIORITY_OWNER) {
         // Two address owners: a configuration error; keepalived lowers its own priority.
         this.basePriority = PRIORITY_OWNER - 1;
@@ -408,5 +412,4 @@ export class VrrpInstance extends InstanceBase {
     }
     this.host.emit({ type: 'priorityChanged', instance: this.name, from, to: next, state: this._state });
   }
-
 }

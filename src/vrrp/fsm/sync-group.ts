@@ -45,7 +45,7 @@ export class SyncGroup implements SyncGroupLink {
   private _state: VrrpState = 'INIT';
   /** keepalived num_member_fault: members faulty by their own trackers. */
   private faultyMembers = 0;
-  private started = false;
+  private startTarget: VrrpState | undefined;
 
   /**
    * `resumeState`: after a reload, the state the group had before (keepalived
@@ -68,21 +68,31 @@ export class SyncGroup implements SyncGroupLink {
 
   get state(): VrrpState { return this._state; }
 
-  /** keepalived vrrp_sync_set_group: FAULT if a member is faulty, MASTER if all are owners, else BACKUP. */
+  /**
+   * keepalived vrrp_sync_set_group: the state members start towards — FAULT if a member is
+   * faulty, MASTER if every member is an address owner with state MASTER (or the group was
+   * MASTER before a reload), else BACKUP. FAULT and BACKUP are announced at once; a fresh
+   * MASTER group is announced when its first member gets there (keepalived never announces
+   * it), a reloaded one not at all (nothing changed).
+   */
   startState(): VrrpState {
-    if (!this.started) {
-      this.started = true;
+    if (this.startTarget === undefined) {
       this.faultyMembers = this.members.filter((m) => m.ownFault).length;
-      let to: VrrpState;
-      if (this.faultyMembers > 0) to = 'FAULT';
-      else if (this.options.resumeState === 'MASTER') to = 'MASTER';
-      else if (this.members.every((m) => m.params.priority === PRIORITY_OWNER && m.params.initialState === 'MASTER')) to = 'MASTER';
-      else to = 'BACKUP';
-      // keepalived notifies the group's FAULT/BACKUP at startup; MASTER when a member gets there.
-      if (to !== 'MASTER') this.setState(to, this.members[0] as VrrpInstance);
-      else this._state = 'MASTER';
+      const first = this.members[0] as VrrpInstance;
+      if (this.faultyMembers > 0) {
+        this.startTarget = 'FAULT';
+        this.setState('FAULT', first);
+      } else if (this.options.resumeState === 'MASTER') {
+        this.startTarget = 'MASTER';
+        this._state = 'MASTER';
+      } else if (this.members.every((m) => m.params.priority === PRIORITY_OWNER && m.params.initialState === 'MASTER')) {
+        this.startTarget = 'MASTER';
+      } else {
+        this.startTarget = 'BACKUP';
+        this.setState('BACKUP', first);
+      }
     }
-    return this._state;
+    return this.startTarget;
   }
 
   canGotoMaster(member: VrrpInstance): boolean {

@@ -34,7 +34,7 @@
 
 import {
   AddressFamily, DecodeResult, PacketError, addressLength, checksumAdd, checksumFinish, formatAddress,
-  ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, parseAddress,
+  ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, addressBytes,
 } from './inet.js';
 
 export const IPPROTO_VRRP = 112;
@@ -214,7 +214,7 @@ export function encodeAdvert(advert: VrrpAdvert, ctx: ChecksumContext, buf?: Buf
   }
 
   const alen = addressLength(family);
-  advert.addresses.forEach((a, i) => parseAddress(a, family).copy(msg, VRRP_HEADER_LENGTH + i * alen));
+  advert.addresses.forEach((a, i) => addressBytes(a, family).copy(msg, VRRP_HEADER_LENGTH + i * alen));
 
   if (advert.version === 2 && family === 'inet' && advert.authData !== undefined) {
     if (advert.authData.length !== VRRP_AUTH_DATA_LENGTH) throw new PacketError(`authentication data must be 8 bytes, got ${advert.authData.length}`);

@@ -85,8 +85,7 @@ function parseIpv6(text: string): Buffer {
   return out;
 }
 
-/** Text -> network-order bytes (4 for IPv4, 16 for IPv6). */
-export function parseAddress(text: string, family: AddressFamily = familyOf(text)): Buffer {
+function parseUncached(text: string, family: AddressFamily): Buffer {
   if (family === 'inet') {
     const out = Buffer.alloc(4);
     parseIpv4Into(text, out, 0);
@@ -94,6 +93,31 @@ export function parseAddress(text: string, family: AddressFamily = familyOf(text
   }
   if (isIpv4Text(text)) throw new PacketError(`'${text}' is an IPv4 address where IPv6 was expected`);
   return parseIpv6(text);
+}
+
+// Parsing text dominated the receive path (a few addresses, parsed thousands of times a
+// second), so parsed forms are remembered. Bounded: cleared when full.
+const PARSE_CACHE_LIMIT = 4096;
+const parseCache = new Map<string, Buffer>();
+
+/**
+ * Text -> network-order bytes, shared and read-only: for hot paths that only read or copy
+ * the bytes. Use parseAddress for a buffer of your own.
+ */
+export function addressBytes(text: string, family: AddressFamily = familyOf(text)): Buffer {
+  const key = family === 'inet' ? text : `6${text}`;
+  let bytes = parseCache.get(key);
+  if (bytes === undefined) {
+    bytes = parseUncached(text, family);
+    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
+    parseCache.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** Text -> network-order bytes (4 for IPv4, 16 for IPv6), in a new buffer. */
+export function parseAddress(text: string, family: AddressFamily = familyOf(text)): Buffer {
+  return Buffer.from(addressBytes(text, family));
 }
 
 /** Network-order bytes -> text; IPv6 in the RFC 5952 canonical form. */
@@ -137,7 +161,7 @@ export function compareAddresses(a: string, b: string): number {
   const fa = familyOf(a);
   const fb = familyOf(b);
   if (fa !== fb) throw new PacketError(`cannot compare ${a} with ${b}: different address families`);
-  return Buffer.compare(parseAddress(a, fa), parseAddress(b, fb));
+  return Buffer.compare(addressBytes(a, fa), addressBytes(b, fb));
 }
 
 export function sameAddress(a: string, b: string): boolean {
@@ -149,13 +173,13 @@ export function sameAddress(a: string, b: string): boolean {
 }
 
 export function isMulticast(text: string): boolean {
-  const bytes = parseAddress(text);
+  const bytes = addressBytes(text);
   if (bytes.length === 4) return ((bytes[0] as number) & 0xf0) === 0xe0; // 224.0.0.0/4
   return bytes[0] === 0xff; // ff00::/8
 }
 
 export function isIpv6LinkLocal(text: string): boolean {
-  const bytes = parseAddress(text, 'inet6');
+  const bytes = addressBytes(text, 'inet6');
   return bytes[0] === 0xfe && ((bytes[1] as number) & 0xc0) === 0x80; // fe80::/10
 }
 
@@ -192,8 +216,8 @@ export function internetChecksum(data: Uint8Array, start = 0, end = data.length)
  */
 export function ipv4PseudoHeaderSum(source: string, destination: string, protocol: number, length: number): number {
   const ph = Buffer.alloc(12);
-  parseAddress(source, 'inet').copy(ph, 0);
-  parseAddress(destination, 'inet').copy(ph, 4);
+  addressBytes(source, 'inet').copy(ph, 0);
+  addressBytes(destination, 'inet').copy(ph, 4);
   ph[9] = protocol;
   ph.writeUInt16BE(length, 10);
   return checksumAdd(0, ph);
@@ -205,8 +229,8 @@ export function ipv4PseudoHeaderSum(source: string, destination: string, protoco
  */
 export function ipv6PseudoHeaderSum(source: string, destination: string, nextHeader: number, length: number): number {
   const ph = Buffer.alloc(40);
-  parseAddress(source, 'inet6').copy(ph, 0);
-  parseAddress(destination, 'inet6').copy(ph, 16);
+  addressBytes(source, 'inet6').copy(ph, 0);
+  addressBytes(destination, 'inet6').copy(ph, 16);
   ph.writeUInt32BE(length, 32);
   ph[39] = nextHeader;
   return checksumAdd(0, ph);

@@ -16,7 +16,7 @@
  * lets the ID be 0.
  */
 
-import { DecodeResult, PacketError, formatAddress, internetChecksum, parseAddress } from './inet.js';
+import { DecodeResult, PacketError, addressBytes, formatAddress, internetChecksum } from './inet.js';
 
 export const IPV4_MIN_HEADER_LENGTH = 20;
 export const IPV6_HEADER_LENGTH = 40;
@@ -112,8 +112,8 @@ export function encodeIpv4Header(h: Ipv4HeaderInit, buf?: Buffer, offset = 0): B
   out[offset + 8] = check('ttl', h.ttl, 255);
   out[offset + 9] = check('protocol', h.protocol, 255);
   out.writeUInt16BE(0, offset + 10);
-  parseAddress(h.source, 'inet').copy(out, offset + 12);
-  parseAddress(h.destination, 'inet').copy(out, offset + 16);
+  addressBytes(h.source, 'inet').copy(out, offset + 12);
+  addressBytes(h.destination, 'inet').copy(out, offset + 16);
   out.set(options, offset + IPV4_MIN_HEADER_LENGTH);
   const sum = h.checksum ?? internetChecksum(out, offset, offset + len);
   out.writeUInt16BE(check('checksum', sum, 0xffff), offset + 10);

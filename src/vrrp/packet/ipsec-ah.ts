@@ -36,7 +36,7 @@
  */
 
 import { createHmac } from 'node:crypto';
-import { DecodeResult, PacketError, parseAddress } from './inet.js';
+import { DecodeResult, PacketError, addressBytes } from './inet.js';
 import { IPPROTO_VRRP, passwordAuthData } from './advert.js';
 
 export const IPPROTO_AH = 51;
@@ -98,7 +98,7 @@ export function encodeAh(h: AhHeaderInit, buf?: Buffer, offset = 0): Buffer {
 
 /** The SPI keepalived uses: the sender's IPv4 address read as a big-endian number. */
 export function spiForSource(source: string): number {
-  return parseAddress(source, 'inet').readUInt32BE(0);
+  return addressBytes(source, 'inet').readUInt32BE(0);
 }
 
 /** The HMAC key: the auth_pass field, 8 bytes (first 8 bytes of the password, zero padded). */

@@ -162,6 +162,7 @@ test('a group of address owners starts MASTER; mixing owners and non-owners is r
   lan.clock.advance(1);
   assert.equal(g.state, 'MASTER');
   assert.equal(states(r), 'A=MASTER B=MASTER');
+  assert.deepEqual(lan.eventsOf('groupTransition').map((e) => e.event.type === 'groupTransition' && `${e.event.from}->${e.event.to}`), ['INIT->MASTER']);
   const r2 = new FakeLan().router('R2', { lan1: '10.1.0.1', lan2: '10.2.0.1' });
   const c = r2.add({ name: 'C', vrid: 1, priority: 255, initialState: 'MASTER' }, 'lan1');
   const d = r2.add({ name: 'D', vrid: 2, priority: 100 }, 'lan2');
