@@ -1,0 +1,94 @@
+/**
+ * Applies a block's statements to its model through the block's keyword table,
+ * and prints a model back through the same table.
+ *
+ * Every problem becomes a diagnostic and compilation goes on, so one run
+ * reports everything: an unknown keyword is a warning and is skipped with its
+ * block (as keepalived does), a bad value is an error naming file:line:col and
+ * the keyword, and the statement is dropped (keepalived would often substitute a
+ * default; we don't).
+ */
+import { ConfigValueError, type SourceLocation } from '../diagnostics.js';
+import type { Stmt } from '../tree.js';
+import type { Alias, BlockSpec, CompileContext, Keyword, PrintStmt } from './types.js';
+
+interface Entry<M> {
+  readonly kw: Keyword<M>;
+  readonly alias?: Alias;
+}
+
+const indexCache = new WeakMap<object, Map<string, Entry<unknown>>>();
+
+function keywordIndex<M>(spec: BlockSpec<M>): Map<string, Entry<M>> {
+  let index = indexCache.get(spec) as Map<string, Entry<M>> | undefined;
+  if (!index) {
+    index = new Map();
+    for (const kw of spec.keywords) {
+      for (const name of [kw.name, ...kw.aliases.map((a) => a.name)]) {
+        if (index.has(name)) throw new Error(`keyword table '${spec.name}' lists '${name}' twice`);
+      }
+      index.set(kw.name, { kw });
+      for (const alias of kw.aliases) index.set(alias.name, { kw, alias });
+    }
+    indexCache.set(spec, index as Map<string, Entry<unknown>>);
+  }
+  return index;
+}
+
+export function findKeyword<M>(spec: BlockSpec<M>, name: string): Keyword<M> | undefined {
+  return keywordIndex(spec).get(name)?.kw;
+}
+
+/** Runs `fn`, turning a ConfigValueError into an error diagnostic for `keyword`. */
+export function guarded(ctx: CompileContext, keyword: string, fallback: SourceLocation, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof ConfigValueError)) throw e;
+    ctx.diags.error(e.message, e.loc ?? fallback, keyword);
+  }
+}
+
+export function withPath(ctx: CompileContext, segment: string): CompileContext {
+  return { ...ctx, path: [...ctx.path, segment] };
+}
+
+export function applyBlock<M>(spec: BlockSpec<M>, model: M, stmts: readonly Stmt[], ctx: CompileContext, loc: SourceLocation): void {
+  const index = keywordIndex(spec);
+  for (const stmt of stmts) {
+    const name = stmt.keyword.text;
+    const entry = index.get(name);
+    if (!entry) {
+      ctx.diags.warning(`Unknown keyword '${name}'`, stmt.keyword.loc);
+      continue;
+    }
+    const { kw, alias } = entry;
+    // A notice, not a warning: keepalived accepts these and its -t still exits 0.
+    if (alias?.deprecated) ctx.diags.notice(`'${alias.name}' is deprecated, use '${kw.name}'`, stmt.keyword.loc, alias.name);
+    if (kw.support === 'recognised') ctx.diags.notice('recognised, not supported yet', stmt.keyword.loc, kw.name);
+    guarded(ctx, kw.name, stmt.keyword.loc, () => kw.apply(model, stmt, ctx));
+  }
+  if (spec.finish) {
+    const finish = spec.finish;
+    guarded(ctx, spec.name, loc, () => finish(model, ctx, loc));
+  }
+}
+
+export function printBlock<M>(spec: BlockSpec<M>, model: M): PrintStmt[] {
+  const defaults = spec.create();
+  return spec.keywords.flatMap((kw) => kw.print(model, defaults));
+}
+
+/** Structural equality for plain JSON-like model values. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  }
+  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  return ak.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
