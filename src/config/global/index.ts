@@ -14,6 +14,9 @@ import { processArea, type ProcessGlobals } from './process.js';
 import { reloadArea, type ReloadGlobals } from './reload.js';
 import { scriptsArea, type ScriptGlobals } from './scripts.js';
 import { snmpArea, type SnmpGlobals } from './snmp.js';
+import { vrrpDefaultsArea, type VrrpProtocolDefaults } from './vrrp-defaults.js';
+import { vrrpFirewallArea, type VrrpFirewallDefaults } from './vrrp-firewall.js';
+import { vrrpGarpArea, type VrrpGarpDefaults } from './vrrp-garp.js';
 
 /** Every global_defs setting; one slice per area file. */
 export type GlobalDefs = Record<never, never>
@@ -23,7 +26,10 @@ export type GlobalDefs = Record<never, never>
   & ProcessGlobals
   & NetlinkGlobals
   & SnmpGlobals
-  & ReloadGlobals;
+  & ReloadGlobals
+  & VrrpProtocolDefaults
+  & VrrpGarpDefaults
+  & VrrpFirewallDefaults;
 
 /** Areas are typed on their own slice of GlobalDefs; the block applies them to the whole. */
 export function area<A>(a: GlobalArea<A> & (GlobalDefs extends A ? unknown : never)): GlobalArea<GlobalDefs> {
@@ -39,6 +45,9 @@ const areas: readonly GlobalArea<GlobalDefs>[] = [
   area(netlinkArea),
   area(snmpArea),
   area(reloadArea),
+  area(vrrpDefaultsArea),
+  area(vrrpGarpArea),
+  area(vrrpFirewallArea),
 ];
 
 export const globalDefsBlock = defineBlock<GlobalDefs>({
