@@ -166,7 +166,7 @@ function resolveAdvertInterval(v: VrrpInstance, r: Reporter): void {
 function resolveAuth(v: VrrpInstance, r: Reporter): void {
   const a = v.auth;
   if (a) {
-    const where = r.at('auth');
+    const where = r.at(undefined, a);
     if (a.type === undefined) r.error('authentication needs auth_type PASS|AH', 'authentication', r.at(undefined, a));
     else if (v.strict) r.error('Strict mode does not support authentication', 'authentication', where);
     else if (v.version === 3) r.error('VRRP version 3 does not support authentication', 'authentication', where);

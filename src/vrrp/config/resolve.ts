@@ -142,7 +142,6 @@ function resolveSyncGroups(groups: VrrpSyncGroup[], instances: Map<string, VrrpI
       }
     }
     for (const v of members) {
-      if (!sg.trackingWeight) checkUnweighted(v, 'SYNC group', ctx);
       if (v.notifyPriorityChanges === undefined && sg.notifyPriorityChanges !== undefined) v.notifyPriorityChanges = sg.notifyPriorityChanges;
     }
   }
@@ -231,10 +230,15 @@ export function resolveVrrpFragment(config: VrrpFragment, ctx: CompileContext): 
   for (const v of config.vrrpInstances) {
     resolveInstance(v, g, ctx);
     resolveTrackerRefs(v.name, v, lookups, ctx, usedScripts);
-    if (v.priority === PRIO_OWNER) checkUnweighted(v, 'address owner', ctx);
   }
   for (const sg of config.vrrpSyncGroups) resolveTrackerRefs(sg.name, sg, lookups, ctx, usedScripts);
-  resolveSyncGroups(config.vrrpSyncGroups, instances, ctx);
+  const groupOf = resolveSyncGroups(config.vrrpSyncGroups, instances, ctx);
+  // As in keepalived, a sync-group member is judged by the group's rule, others by the owner rule.
+  for (const v of config.vrrpInstances) {
+    const sg = groupOf.get(v);
+    if (sg && !sg.trackingWeight) checkUnweighted(v, 'SYNC group', ctx);
+    else if (v.priority === PRIO_OWNER) checkUnweighted(v, 'address owner', ctx);
+  }
   checkVmacNames(config.vrrpInstances, ctx);
   checkVridConflicts(config.vrrpInstances, ctx);
 
