@@ -82,6 +82,17 @@ const ifPrefix: ValueType<string> = {
 
 const isSet = (ctx: { locations: { get(o: object, f?: string): unknown } }, o: object, f: keyof VrrpGarpDefaults) => ctx.locations.get(o, f) !== undefined;
 
+/** keepalived reports this deprecated spelling as a config error (`-t` fails), so warn, not just note. */
+function deprecatedSpelling(kw: Keyword<VrrpGarpDefaults>, alias: string, message: string): Keyword<VrrpGarpDefaults> {
+  return {
+    ...kw,
+    apply(m, stmt, ctx) {
+      if (stmt.keyword.text === alias) ctx.diags.warning(message, stmt.keyword.loc, alias);
+      kw.apply(m, stmt, ctx);
+    },
+  };
+}
+
 /**
  * A setting derived from another one unless given: printed only when it
  * differs from what finish would derive, so the text compiles back the same.
@@ -151,12 +162,12 @@ export const vrrpGarpArea = defineGlobalArea<VrrpGarpDefaults>({
       tag: 'RARE',
       doc: 'Send one gratuitous ARP/NA on becoming MASTER and no second burst (unless repeat/delay are given).',
     }),
-    k.scalar('vrrp_garp_extra_if', extraIf, 'vrrpGarpExtraIf', {
+    deprecatedSpelling(k.scalar('vrrp_garp_extra_if', extraIf, 'vrrpGarpExtraIf', {
       tag: 'RARE',
       aliases: [{ name: 'vrrp_vmac_garp_intvl', deprecated: true }],
       doc: 'Default seconds between gratuitous ARPs/NAs on the VMACs (all: every interface) of VIPs off the instance interface.',
       default: '0 (off)',
-    }),
+    }), 'vrrp_vmac_garp_intvl', 'Keyword "vrrp_vmac_garp_intvl" is deprecated - please use "vrrp_garp_extra_if"'),
     k.scalar('vmac_prefix', ifPrefix, 'vmacPrefix', { tag: 'RARE', doc: 'Name prefix of the VMAC interfaces keepalived creates.', default: 'vrrp' }),
     derivedFrom(k.scalar('vmac_addr_prefix', ifPrefix, 'vmacAddrPrefix', {
       tag: 'RARE',

@@ -13,7 +13,7 @@ import { keywordsFor } from '../../config/schema/define.js';
 import type { Keyword, ValueType } from '../../config/schema/types.js';
 import { int, oneOf, timer } from '../../config/schema/values.js';
 import type { VrrpInstance, VrrpVersion } from './instance-model.js';
-import { alwaysPrinted, printedWhen } from './line-list.js';
+import { alwaysPrinted, printedWhen, warnWhenSpelled } from './line-list.js';
 import { commonNotifyKeywords, instanceOnlyNotifyKeywords } from './notify.js';
 import { readIfName } from './words.js';
 
@@ -78,7 +78,7 @@ export const coreKeywords: Keyword<VrrpInstance>[] = [
     doc: 'Seconds (0..1000, µs resolution) to wait before preempting a lower-priority master, at start-up or later.',
     default: '0',
   }),
-  k.custom(
+  warnWhenSpelled(k.custom(
     'timer_expired_backup',
     {
       tag: 'RARE',
@@ -95,7 +95,7 @@ export const coreKeywords: Keyword<VrrpInstance>[] = [
       if (m.timerExpiredBackup === undefined) return [];
       return [{ words: m.timerExpiredBackup === 254 ? ['timer_expired_backup'] : ['timer_expired_backup', String(m.timerExpiredBackup)] }];
     },
-  ),
+  ), 'thread_timer_expired', (m) => `(${m.name}) thread_timer_expired - please replace with keyword 'timer_expired_backup'`),
   k.flag('native_ipv6', 'nativeIpv6', {
     tag: 'RARE',
     noArg: true,

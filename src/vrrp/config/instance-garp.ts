@@ -14,7 +14,7 @@ import { keywordsFor } from '../../config/schema/define.js';
 import type { Keyword, ValueType } from '../../config/schema/types.js';
 import { int, wholeSeconds } from '../../config/schema/values.js';
 import type { GarpExtraIf, VrrpInstance } from './instance-model.js';
-import { alwaysPrinted } from './line-list.js';
+import { alwaysPrinted, warnWhenSpelled } from './line-list.js';
 import { readUnsigned } from './words.js';
 
 const k = keywordsFor<VrrpInstance>();
@@ -75,12 +75,12 @@ export const garpKeywords: Keyword<VrrpInstance>[] = [
     doc: 'Gratuitous ARPs/NAs sent per burst after a lower-priority advert is received as MASTER.',
     default: 'global vrrp_garp_lower_prio_repeat (0 in strict mode)',
   })),
-  alwaysPrinted(k.scalar('garp_extra_if', garpExtraIfValue(0), 'garpExtraIf', {
+  warnWhenSpelled(alwaysPrinted(k.scalar('garp_extra_if', garpExtraIfValue(0), 'garpExtraIf', {
     tag: 'RARE',
     aliases: [{ name: 'vmac_garp_intvl', deprecated: true }],
     doc: 'Seconds between gratuitous ARPs/NAs on the VMACs (or with all, every interface) of VIPs not on the instance interface; 0 turns it off.',
     default: 'global vrrp_garp_extra_if (0)',
-  })),
+  })), 'vmac_garp_intvl', () => 'Keyword "vmac_garp_intvl" is deprecated - please use "garp_extra_if"'),
   alwaysPrinted(k.scalar('down_timer_adverts', int(1, 100), 'downTimerAdverts', {
     tag: 'RARE',
     doc: 'Adverts missed before the master is declared down (the RFCs say 3; every router must agree).',

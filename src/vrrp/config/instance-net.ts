@@ -18,7 +18,7 @@ import type { Ipvlan, IpvlanMode, VrrpInstance } from './instance-model.js';
 import { lineList } from './line-list.js';
 import { virtualRouteLine, type RouteLine } from './route-line.js';
 import { virtualRuleLine, type RuleLine } from './rule-line.js';
-import { readIfName, readNewIfName } from './words.js';
+import { readIfName } from './words.js';
 
 const k = keywordsFor<VrrpInstance>();
 
@@ -56,7 +56,7 @@ const vmacKeyword = k.custom(
         vmac.mac = parseVmacAddress(w);
       } else {
         if (vmac.ifname !== undefined) throw new ConfigValueError('VMAC interface name already specified', w.loc);
-        vmac.ifname = readNewIfName(w);
+        vmac.ifname = readIfName(w);
       }
     }
     m.vmac = vmac;
@@ -89,7 +89,7 @@ const ipvlanKeyword = k.custom(
         ipvlan.address = parsePrefixWord(w);
       } else {
         if (ipvlan.ifname !== undefined) throw new ConfigValueError(`(${m.name}) IPVLAN interface already specified - '${w.text}'`, w.loc);
-        ipvlan.ifname = readNewIfName(w);
+        ipvlan.ifname = readIfName(w);
       }
     }
     m.ipvlan = { ...ipvlan, mode: mode ?? 'bridge' } as Ipvlan;

@@ -4,12 +4,10 @@
  * - Each instance is completed against global_defs (instance-resolve.ts).
  * - Tracker references are resolved: track_script → vrrp_script,
  *   track_file → track_file, track_process → vrrp_track_process (a missing
- *   one is an error; keepalived drops it with an error), and a reference
- *   without a weight takes the tracked object's weight and reverse.
- *   track_bfd → bfd_instance is NOT checked yet: bfd_instance belongs to the
- *   BFD fragment, which is written separately; until it is wired in here,
- *   track_bfd names are recorded as written and an unweighted track_bfd
- *   keeps weight unset (= the bfd_instance's weight at run time).
+ *   track_bfd → bfd_instance (the BFD fragment's blocks; only those that
+ *   send events to the VRRP process count) — a missing one is an error
+ *   (keepalived drops it with an error), and a reference without a weight
+ *   takes the tracked object's weight and reverse.
  * - Sync groups: members must exist and belong to one group only; a group
  *   mixing address owners with other instances cannot work; weighted
  *   trackers on members need sync_group_tracking_weight; group trackers
@@ -23,6 +21,7 @@
  * Each loop is linear in the number of blocks (maps by name), so large
  * configurations stay fast.
  */
+import type { BfdFragment } from '../../bfd/config/index.js';
 import type { GlobalFragment } from '../../config/global/index.js';
 import { globalDefsBlock } from '../../config/global/index.js';
 import type { CompileContext } from '../../config/schema/types.js';
@@ -43,24 +42,23 @@ function byName<T extends { name: string }>(items: readonly T[]): Map<string, T>
   return m;
 }
 
-interface Lookups {
-  script: Map<string, { weight: Weight }>;
-  file: Map<string, { weight: Weight }>;
-  process: Map<string, { weight: Weight }>;
-}
+type Tracked = Exclude<TrackerKind, 'interface'>;
+type Lookups = Record<Tracked, Map<string, { weight: Weight }>>;
 
-const WHAT: Readonly<Record<Exclude<TrackerKind, 'interface' | 'bfd'>, string>> = {
+const WHAT: Readonly<Record<Tracked, string>> = {
   script: 'track script',
   file: 'track file',
   process: 'track process',
+  bfd: 'track bfd',
 };
 
 /** Fills in inherited weights and reports references to blocks that don't exist. */
 function resolveTrackerRefs(owner: string, t: Trackers, lookups: Lookups, ctx: CompileContext, used: Set<string>): void {
-  const lists: [Exclude<TrackerKind, 'interface' | 'bfd'>, TrackRef[]][] = [
+  const lists: [Tracked, TrackRef[]][] = [
     ['script', t.trackScripts],
     ['file', t.trackFiles],
     ['process', t.trackProcesses],
+    ['bfd', t.trackBfds],
   ];
   for (const [kind, refs] of lists) {
     for (const ref of refs) {
@@ -221,7 +219,9 @@ export function resolveVrrpFragment(config: VrrpFragment, ctx: CompileContext): 
   // The root hands every fragment the whole Config; global_defs is in it.
   const g = (config as VrrpFragment & Partial<GlobalFragment>).global ?? globalDefsBlock.create();
   const instances = byName(config.vrrpInstances);
-  const lookups: Lookups = { script: byName(config.vrrpScripts), file: byName(config.trackFiles), process: byName(config.trackProcesses) };
+  // bfd_instance blocks are the BFD fragment's; a `checker`-only one sends the VRRP process nothing.
+  const bfds = ((config as VrrpFragment & Partial<BfdFragment>).bfdInstances ?? []).filter((b) => b.eventsToVrrp);
+  const lookups: Lookups = { script: byName(config.vrrpScripts), file: byName(config.trackFiles), process: byName(config.trackProcesses), bfd: byName(bfds) };
   const usedScripts = new Set<string>();
 
   checkStatic(config, g.defaultInterface, ctx);

@@ -13,7 +13,7 @@
  * sync groups; keepalived only installs it for instances, and so do we.
  */
 import { defineBlock, keywordsFor, nameHead } from '../../config/schema/define.js';
-import { wordBlock } from './line-list.js';
+import { warnWhenSpelled, wordBlock } from './line-list.js';
 import { commonNotifyKeywords, type NotifyScripts } from './notify.js';
 import { emptyTrackers, trackerKeywords, type Trackers } from './track-lists.js';
 
@@ -56,12 +56,12 @@ export const syncGroupBlock = defineBlock<VrrpSyncGroup>({
       doc: 'Write priority changes of the members to the notify FIFOs.',
       default: 'global vrrp_notify_priority_changes',
     }),
-    k.flag('sync_group_tracking_weight', 'trackingWeight', {
+    warnWhenSpelled(k.flag('sync_group_tracking_weight', 'trackingWeight', {
       tag: 'RARE',
       noArg: true,
       aliases: [{ name: 'global_tracking', deprecated: true }],
       doc: 'Allow weighted trackers on member instances (their priorities may then disagree).',
-    }),
+    }), 'global_tracking', (m) => `(${m.name}) global_tracking is deprecated. Use track_interface/script/file on the sync group`),
   ],
   finish(m, ctx, loc) {
     if (!m.members || m.members.length === 0) {

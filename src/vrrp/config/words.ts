@@ -11,6 +11,7 @@
  */
 import { ConfigValueError } from '../../config/diagnostics.js';
 import type { Word } from '../../config/lexer/types.js';
+import { checkInterfaceName, MAX_INTERFACE_NAME } from './interface-name.js';
 
 /** Walks the words of one line left to right. */
 export class WordCursor {
@@ -85,27 +86,17 @@ export function readU64(w: Word, what: string): string {
 }
 
 /** Linux IFNAMSIZ is 16 including the NUL: names are at most 15 bytes. */
-export const IFNAME_MAX = 15;
-
-/** An interface name as keepalived accepts it for `interface`, `dev`, … (length only). */
-export function readIfName(w: Word): string {
-  if (w.text === '') throw new ConfigValueError('empty interface name', w.loc);
-  if (Buffer.byteLength(w.text) > IFNAME_MAX) {
-    throw new ConfigValueError(`Interface name '${w.text}' too long (at most ${IFNAME_MAX} characters)`, w.loc);
-  }
-  return w.text;
-}
+export const IFNAME_MAX = MAX_INTERFACE_NAME;
 
 /**
- * An interface name keepalived itself will create (VMAC, ipvlan): the kernel's
- * dev_valid_name rules — not empty, not "." or "..", no '/', ':' or space.
+ * An interface name (`interface`, `dev`, `iif`, VMAC names, …) as the kernel
+ * accepts one (interface-name.ts): keepalived itself only checks the length,
+ * but a name the kernel refuses can never match an interface.
  */
-export function readNewIfName(w: Word): string {
-  const name = readIfName(w);
-  if (name === '.' || name === '..' || /[/:\s]/.test(name)) {
-    throw new ConfigValueError(`interface name '${name}' has invalid characters`, w.loc);
-  }
-  return name;
+export function readIfName(w: Word): string {
+  const problem = checkInterfaceName(w.text);
+  if (problem) throw new ConfigValueError(problem, w.loc);
+  return w.text;
 }
 
 /** Rejects words after the last one a line or keyword accepts. */

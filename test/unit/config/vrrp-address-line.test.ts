@@ -41,7 +41,7 @@ const bad: { line: string; problem: string }[] = [
   { line: '10.0.0.1/33', problem: 't.conf:5:3: error: static_ipaddress: Invalid address prefix len 33 for address 10.0.0.1/33 (0..32)' },
   { line: '10.0.0.1/24 dev', problem: "t.conf:5:15: error: static_ipaddress: missing interface name after 'dev'" },
   { line: '10.0.0.1/24 dev eth1 dev eth2', problem: 't.conf:5:24: error: static_ipaddress: Cannot specify ipaddress device more than once for 10.0.0.1/24' },
-  { line: '10.0.0.1/24 dev averyveryverylongname', problem: "t.conf:5:19: error: static_ipaddress: Interface name 'averyveryverylongname' too long (at most 15 characters)" },
+  { line: '10.0.0.1/24 dev averyveryverylongname', problem: "t.conf:5:19: error: static_ipaddress: interface name 'averyveryverylongname' is longer than 15 characters" },
   { line: '10.0.0.1/31 brd +', problem: 't.conf:5:19: error: static_ipaddress: Address prefix length 31 too long for broadcast' },
   { line: '10.0.0.1/24 brd 2001::1', problem: "t.conf:5:19: error: static_ipaddress: '2001::1' is not an IPv4 address" },
   { line: '2001:db8::1/64 brd +', problem: 't.conf:5:18: error: static_ipaddress: cannot assign a broadcast address to the IPv6 address 2001:db8::1/64' },

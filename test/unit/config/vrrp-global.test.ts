@@ -166,7 +166,7 @@ test('global_defs VRRP areas: problems', () => {
     "t.conf:10:3: warning: vrrp_iptables: iptables not supported, using nftables instead. Please replace 'vrrp_iptables' and 'vrrp_ipsets' with 'nftables' config option",
     't.conf:11:15: error: vrrp_ipsets: ipset name averyveryveryveryverylongipsetname too long or empty (at most 30)',
     't.conf:13:3: error: nftables: nftables already specified',
-    "t.conf:14:3: warning: vrrp_vmac_garp_intvl: 'vrrp_vmac_garp_intvl' is deprecated, use 'vrrp_garp_extra_if'",
+    't.conf:14:3: warning: vrrp_vmac_garp_intvl: Keyword "vrrp_vmac_garp_intvl" is deprecated - please use "vrrp_garp_extra_if"',
   ]);
   assert.deepEqual(r.config.global.vrrpIptables, { inChain: 'in', outChain: 'out' });
   assert.equal(r.config.global.nftables, 'one');

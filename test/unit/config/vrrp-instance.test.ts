@@ -266,8 +266,8 @@ const bad: { name: string; body: string; problems: string[] }[] = [
     name: 'deprecated spellings warn',
     body: 'vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n  nopreempt\n  thread_timer_expired 200\n  vmac_garp_intvl 30\n  linkbeat_use_polling\n  virtual_ipaddress { 10.0.0.1 }\n}',
     problems: [
-      "t.conf:5:3: warning: thread_timer_expired: 'thread_timer_expired' is deprecated, use 'timer_expired_backup'",
-      "t.conf:6:3: warning: vmac_garp_intvl: 'vmac_garp_intvl' is deprecated, use 'garp_extra_if'",
+      "t.conf:5:3: warning: thread_timer_expired: (VI_1) thread_timer_expired - please replace with keyword 'timer_expired_backup'",
+      't.conf:6:3: warning: vmac_garp_intvl: Keyword "vmac_garp_intvl" is deprecated - please use "garp_extra_if"',
       "t.conf:7:3: warning: linkbeat_use_polling: (VI_1) 'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces block",
     ],
   },

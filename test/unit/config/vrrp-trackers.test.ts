@@ -7,7 +7,9 @@ const vi = (name: string, vrid: number, extra = '') =>
 
 test('track_file: block model, deprecated vrrp_track_file spelling, defaults', () => {
   const r = compile('track_file tf1 {\n  file /run/tf1\n  weight -5 reverse\n  init_file 7 overwrite\n}\nvrrp_track_file tf2 {\n  file "/run/t f2"\n}\n' + vi('VI_1', 1, '  track_file {\n    tf1\n    tf2 weight 3 noreverse\n  }\n'));
-  assert.deepEqual(r.problems, ["t.conf:6:1: warning: vrrp_track_file: 'vrrp_track_file' is deprecated, use 'track_file'"]);
+  // keepalived only logs this one (its -t still passes): a notice.
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.notices, ["t.conf:6:1: notice: vrrp_track_file: 'vrrp_track_file' is deprecated, use 'track_file'"]);
   assert.deepEqual(r.config.trackFiles, [
     { name: 'tf1', file: '/run/tf1', weight: { weight: -5, reverse: true }, initFile: { value: 7, overwrite: true } },
     { name: 'tf2', file: '/run/t f2', weight: { weight: 1, reverse: false } },
@@ -64,7 +66,8 @@ test('vrrp_track_process: problems', () => {
 test('tracker lists: weights, ranges, duplicates and references', () => {
   const r = compile(
     'vrrp_script chk {\n  script /bin/true\n}\n' +
-      vi('VI_1', 1, '  track_interface {\n    eth1 weight 254\n    eth2 weight 5 noreverse\n    eth3 bogus\n    eth3\n    eth3\n  }\n  track_script {\n    chk weight -253 noreverse\n    missing\n  }\n  track_file {\n    nofile weight 254\n  }\n  track_process {\n    noproc\n  }\n  track_bfd {\n    bfd1 weight 10 sideways\n    bfd2\n  }\n'),
+      vi('VI_1', 1, '  track_interface {\n    eth1 weight 254\n    eth2 weight 5 noreverse\n    eth3 bogus\n    eth3\n    eth3\n  }\n  track_script {\n    chk weight -253 noreverse\n    missing\n  }\n  track_file {\n    nofile weight 254\n  }\n  track_process {\n    noproc\n  }\n  track_bfd {\n    bfd1 weight 10 sideways\n    bfd2\n    bfd3\n  }\n') +
+      'bfd_instance bfd2 {\n  neighbor_ip 10.0.0.9\n  weight 7 reverse\n}\nbfd_instance bfd3 {\n  neighbor_ip 10.0.0.8\n  checker\n}\n',
   );
   assert.deepEqual(r.problems, [
     "t.conf:9:17: error: track_interface: number '254' outside range [-253, 253]",
@@ -75,12 +78,14 @@ test('tracker lists: weights, ranges, duplicates and references', () => {
     't.conf:17:5: error: track_script: (VI_1) track script missing not found',
     't.conf:20:5: error: track_file: (VI_1) track file nofile not found',
     't.conf:23:5: error: track_process: (VI_1) track process noproc not found',
+    // bfd3 only sends its events to the checker process.
+    't.conf:28:5: error: track_bfd: (VI_1) track bfd bfd3 not found',
   ]);
   const v = r.config.vrrpInstances[0]!;
   assert.deepEqual(v.trackInterfaces, [{ name: 'eth3', weight: 0, reverse: false }]);
   assert.deepEqual(v.trackScripts[0], { name: 'chk', weight: -253, reverse: false });
-  // track_bfd references are recorded as written until the BFD fragment is wired in.
-  assert.deepEqual(v.trackBfds, [{ name: 'bfd2' }]);
+  // An unweighted track_bfd takes the bfd_instance's weight and direction.
+  assert.deepEqual(v.trackBfds, [{ name: 'bfd2', weight: 7, reverse: true }, { name: 'bfd3' }]);
 });
 
 test('vrrp_sync_group: model, tracker inheritance and notify_priority_changes to members', () => {
@@ -88,7 +93,7 @@ test('vrrp_sync_group: model, tracker inheritance and notify_priority_changes to
     'vrrp_script chk {\n  script /bin/true\n}\nvrrp_sync_group G {\n  group {\n    VI_1 VI_2\n  }\n  track_script {\n    chk\n  }\n  track_interface {\n    eth9 weight 5 reverse\n  }\n  notify_master /bin/master\n  notify "/bin/notify a" nobody nogroup\n  smtp_alert false\n  notify_priority_changes\n  global_tracking\n}\n' +
       vi('VI_1', 1) + vi('VI_2', 2, '  notify_priority_changes off\n'),
   );
-  assert.deepEqual(r.problems, ["t.conf:18:3: warning: global_tracking: 'global_tracking' is deprecated, use 'sync_group_tracking_weight'"]);
+  assert.deepEqual(r.problems, ['t.conf:18:3: warning: global_tracking: (G) global_tracking is deprecated. Use track_interface/script/file on the sync group']);
   assertRoundTrip(r.config);
   const config = r.config;
   assert.deepEqual(config.vrrpSyncGroups, [
@@ -123,7 +128,7 @@ test('vrrp_sync_group: membership and weight rules', () => {
   assert.deepEqual(r.problems, [
     't.conf:12:1: error: vrrp_sync_group: Sync group G3 has no virtual router(s)',
     't.conf:16:3: error: group: Group list already specified for sync group G4',
-    "t.conf:17:3: warning: global_tracking: 'global_tracking' is deprecated, use 'sync_group_tracking_weight'",
+    't.conf:17:3: warning: global_tracking: (G4) global_tracking is deprecated. Use track_interface/script/file on the sync group',
     't.conf:6:3: error: vrrp_sync_group: Sync group G1 has some member(s) as address owner and some not as address owner. This won\'t work.',
     "t.conf:7:18: error: track_script: (G1) Cannot have weighted track_script 'chk' with member VI_1 having priority 255",
     't.conf:10:3: error: vrrp_sync_group: Virtual router VI_2 cannot exist in more than one sync group (G1 and G2)',
