@@ -173,16 +173,16 @@ export const coreKeywords: Keyword<VrrpInstance>[] = [
     },
     (m) => (m.lvsSyncDaemonInterface === undefined ? [] : [{ words: ['lvs_sync_daemon_interface', m.lvsSyncDaemonInterface] }]),
   ),
-  k.flag('smtp_alert', 'smtpAlert', {
+  alwaysPrinted(k.flag('smtp_alert', 'smtpAlert', {
     tag: 'COMMON',
     doc: 'Send an email on state changes (to global notification_email).',
-    default: 'global smtp_alert_vrrp / smtp_alert',
-  }),
-  k.flag('notify_priority_changes', 'notifyPriorityChanges', {
+    default: 'global smtp_alert_vrrp / smtp_alert (off)',
+  })),
+  alwaysPrinted(k.flag('notify_priority_changes', 'notifyPriorityChanges', {
     tag: 'RARE',
     doc: 'Write MASTER_PRIORITY/BACKUP_PRIORITY lines to the notify FIFOs when the priority changes.',
-    default: "the sync group's, else global vrrp_notify_priority_changes",
-  }),
+    default: "the sync group's, else global vrrp_notify_priority_changes (off)",
+  })),
   ...commonNotifyKeywords<VrrpInstance>('instance'),
   ...instanceOnlyNotifyKeywords<VrrpInstance>(),
 ];

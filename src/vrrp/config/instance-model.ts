@@ -128,10 +128,10 @@ export interface VrrpInstance extends Trackers, HasNotifyDeleted {
   linkbeatUsePolling: boolean;
   /** Deprecated: run the LVS sync daemon on this interface, following this instance. */
   lvsSyncDaemonInterface?: string;
-  /** Unset = global smtp_alert_vrrp, then smtp_alert, then off (resolved by the mail layer). */
-  smtpAlert?: boolean;
-  /** Unset = the sync group's value, then global vrrp_notify_priority_changes. */
-  notifyPriorityChanges?: boolean;
+  /** Mail on state changes; resolved: given, else global smtp_alert_vrrp, else smtp_alert, else off. */
+  smtpAlert: boolean;
+  /** Priority changes on the notify FIFOs; resolved: given, else the sync group's, else global vrrp_notify_priority_changes. */
+  notifyPriorityChanges: boolean;
   notify: NotifyScripts;
 
   // Interfaces and addresses (instance-net.ts)
@@ -209,6 +209,8 @@ export function createInstance(): VrrpInstance {
     dontTrackPrimary: false,
     debug: 0,
     linkbeatUsePolling: false,
+    smtpAlert: false,
+    notifyPriorityChanges: false,
     notify: {},
     notifyDeleted: false,
     vmacAddr: false,

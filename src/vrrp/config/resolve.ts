@@ -13,6 +13,8 @@
  *   trackers on members need sync_group_tracking_weight; group trackers
  *   cannot be weighted when a member is an address owner.
  * - Address owners (priority 255) cannot have weighted trackers.
+ * - smtp_alert (global smtp_alert_vrrp, then smtp_alert) and
+ *   notify_priority_changes (the sync group's, then global) are inherited.
  * - track_group references of static items, static addresses' default
  *   interface, VMAC/ipvlan names used twice, duplicate VRIDs on one
  *   interface (compared by configured interface name; VLANs of the same
@@ -29,6 +31,7 @@ import type { SourceLocation } from '../../config/diagnostics.js';
 import type { VrrpFragment } from './index.js';
 import type { VrrpInstance } from './instance-model.js';
 import { resolveInstance } from './instance-resolve.js';
+import { isSet } from './line-list.js';
 import { TRACKERS, type TrackRef, type TrackerKind, type Trackers } from './track-lists.js';
 import type { VrrpSyncGroup } from './sync-group.js';
 import type { Weight } from './script.js';
@@ -139,9 +142,6 @@ function resolveSyncGroups(groups: VrrpSyncGroup[], instances: Map<string, VrrpI
         }
       }
     }
-    for (const v of members) {
-      if (v.notifyPriorityChanges === undefined && sg.notifyPriorityChanges !== undefined) v.notifyPriorityChanges = sg.notifyPriorityChanges;
-    }
   }
   return groupOf;
 }
@@ -233,9 +233,18 @@ export function resolveVrrpFragment(config: VrrpFragment, ctx: CompileContext): 
   }
   for (const sg of config.vrrpSyncGroups) resolveTrackerRefs(sg.name, sg, lookups, ctx, usedScripts);
   const groupOf = resolveSyncGroups(config.vrrpSyncGroups, instances, ctx);
+  const smtpDefault = g.smtpAlertVrrp ?? g.smtpAlert ?? false;
+  for (const sg of config.vrrpSyncGroups) {
+    if (!isSet(ctx, sg, 'smtpAlert')) sg.smtpAlert = smtpDefault;
+    if (!isSet(ctx, sg, 'notifyPriorityChanges')) sg.notifyPriorityChanges = g.vrrpNotifyPriorityChanges;
+  }
   // As in keepalived, a sync-group member is judged by the group's rule, others by the owner rule.
   for (const v of config.vrrpInstances) {
     const sg = groupOf.get(v);
+    if (!isSet(ctx, v, 'smtpAlert')) v.smtpAlert = smtpDefault;
+    if (!isSet(ctx, v, 'notifyPriorityChanges')) {
+      v.notifyPriorityChanges = sg && isSet(ctx, sg, 'notifyPriorityChanges') ? sg.notifyPriorityChanges : g.vrrpNotifyPriorityChanges;
+    }
     if (sg && !sg.trackingWeight) checkUnweighted(v, 'SYNC group', ctx);
     else if (v.priority === PRIO_OWNER) checkUnweighted(v, 'address owner', ctx);
   }

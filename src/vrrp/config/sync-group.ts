@@ -13,7 +13,7 @@
  * sync groups; keepalived only installs it for instances, and so do we.
  */
 import { defineBlock, keywordsFor, nameHead } from '../../config/schema/define.js';
-import { warnWhenSpelled, wordBlock } from './line-list.js';
+import { alwaysPrinted, warnWhenSpelled, wordBlock } from './line-list.js';
 import { commonNotifyKeywords, type NotifyScripts } from './notify.js';
 import { emptyTrackers, trackerKeywords, type Trackers } from './track-lists.js';
 
@@ -22,10 +22,13 @@ export interface VrrpSyncGroup extends Trackers {
   /** Member vrrp_instance names (`group { … }`), in order. */
   members?: string[];
   notify: NotifyScripts;
-  /** Unset = global smtp_alert_vrrp, then smtp_alert, then off (resolved by the mail layer). */
-  smtpAlert?: boolean;
-  /** Send MASTER_PRIORITY/BACKUP_PRIORITY lines on notify FIFOs; unset = global vrrp_notify_priority_changes. */
-  notifyPriorityChanges?: boolean;
+  /** Mail on group state changes; resolved: given, else global smtp_alert_vrrp, else smtp_alert, else off. */
+  smtpAlert: boolean;
+  /**
+   * Priority changes of the members on the notify FIFOs; resolved: given, else global
+   * vrrp_notify_priority_changes. A member without its own setting takes the group's when given.
+   */
+  notifyPriorityChanges: boolean;
   /** Allow weighted trackers on member instances (they probably won't agree). */
   trackingWeight: boolean;
 }
@@ -35,7 +38,7 @@ const k = keywordsFor<VrrpSyncGroup>();
 export const syncGroupBlock = defineBlock<VrrpSyncGroup>({
   name: 'vrrp_sync_group',
   doc: 'VRRP instances that change state together; its trackers and notify scripts apply to the whole group.',
-  create: () => ({ name: '', ...emptyTrackers(), notify: {}, trackingWeight: false }),
+  create: () => ({ name: '', ...emptyTrackers(), notify: {}, smtpAlert: false, notifyPriorityChanges: false, trackingWeight: false }),
   keywords: [
     wordBlock<VrrpSyncGroup>('group', {
       get: (m) => m.members,
@@ -50,12 +53,12 @@ export const syncGroupBlock = defineBlock<VrrpSyncGroup>({
     }),
     ...trackerKeywords<VrrpSyncGroup>(),
     ...commonNotifyKeywords<VrrpSyncGroup>('group'),
-    k.flag('smtp_alert', 'smtpAlert', { tag: 'COMMON', doc: 'Send an email on group state changes.', default: 'global smtp_alert_vrrp / smtp_alert' }),
-    k.flag('notify_priority_changes', 'notifyPriorityChanges', {
+    alwaysPrinted(k.flag('smtp_alert', 'smtpAlert', { tag: 'COMMON', doc: 'Send an email on group state changes.', default: 'global smtp_alert_vrrp / smtp_alert (off)' })),
+    alwaysPrinted(k.flag('notify_priority_changes', 'notifyPriorityChanges', {
       tag: 'RARE',
       doc: 'Write priority changes of the members to the notify FIFOs.',
-      default: 'global vrrp_notify_priority_changes',
-    }),
+      default: 'global vrrp_notify_priority_changes (off)',
+    })),
     warnWhenSpelled(k.flag('sync_group_tracking_weight', 'trackingWeight', {
       tag: 'RARE',
       noArg: true,

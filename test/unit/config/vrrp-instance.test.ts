@@ -53,6 +53,7 @@ vrrp_instance VI_1 {
       debug: 0,
       linkbeatUsePolling: false,
       smtpAlert: true,
+      notifyPriorityChanges: false,
       notify: { master: { argv: ['/etc/keepalived/master.sh', 'VI_1'], user: 'root' } },
       notifyDeleted: false,
       interface: 'eth0',
@@ -119,6 +120,9 @@ global_defs {
   vrrp_garp_extra_if all 60
   vrrp_skip_check_adv_addr
   vrrp_down_timer_adverts 5
+  smtp_alert
+  smtp_alert_vrrp false
+  vrrp_notify_priority_changes
 }`);
   const [v4, v6] = config.vrrpInstances;
   assert.equal(v4!.version, 3);
@@ -132,6 +136,8 @@ global_defs {
   assert.deepEqual(v4!.garpExtraIf, { intervalMs: 60000, allInterfaces: true });
   assert.equal(v4!.skipCheckAdvAddr, true);
   assert.equal(v4!.downTimerAdverts, 5);
+  assert.equal(v4!.smtpAlert, false, 'smtp_alert_vrrp wins over smtp_alert');
+  assert.equal(v4!.notifyPriorityChanges, true);
   assert.equal(v6!.family, 6);
   assert.equal(v6!.version, 3, 'IPv6 always uses VRRPv3');
   assert.equal(v6!.mcastGroup, 'ff02::12');
