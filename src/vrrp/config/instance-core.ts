@@ -31,7 +31,8 @@ const ADVERT_MAX_MS = 255_000;
 /** keepalived's TIMER_MAX_SEC. */
 const PREEMPT_DELAY_MAX_MS = 1_000_000;
 
-export const coreKeywords: Keyword<VrrpInstance>[] = [
+/** Election: who is master, how often it says so, when others take over. */
+export const electionKeywords: Keyword<VrrpInstance>[] = [
   // state and priority derive from each other when one is missing, so each is
   // written whenever the other would not give it back.
   printedWhen(k.scalar('state', oneOf(['MASTER', 'BACKUP'] as const), 'state', {
@@ -53,11 +54,6 @@ export const coreKeywords: Keyword<VrrpInstance>[] = [
     doc: 'Seconds between adverts: whole seconds up to 255 for VRRPv2, multiples of 0.01 below 40.96 for VRRPv3.',
     default: '1',
   }),
-  alwaysPrinted(k.scalar('version', version, 'version', {
-    tag: 'COMMON',
-    doc: 'VRRP version; IPv6 instances always use 3.',
-    default: 'global vrrp_version (2)',
-  })),
   k.flag('nopreempt', 'nopreempt', {
     tag: 'COMMON',
     noArg: true,
@@ -101,6 +97,15 @@ export const coreKeywords: Keyword<VrrpInstance>[] = [
     noArg: true,
     doc: 'Deprecated: force an IPv6 instance (the VIPs already decide the family).',
   }),
+];
+
+/** Protocol behaviour and reporting; most default to global_defs, so `-d` writes them all. */
+export const behaviourKeywords: Keyword<VrrpInstance>[] = [
+  alwaysPrinted(k.scalar('version', version, 'version', {
+    tag: 'COMMON',
+    doc: 'VRRP version; IPv6 instances always use 3.',
+    default: 'global vrrp_version (2)',
+  })),
   alwaysPrinted(k.flag('strict_mode', 'strict', {
     tag: 'RARE',
     doc: 'Enforce strict RFC compliance for this instance (see global vrrp_strict).',
@@ -183,6 +188,9 @@ export const coreKeywords: Keyword<VrrpInstance>[] = [
     doc: 'Write MASTER_PRIORITY/BACKUP_PRIORITY lines to the notify FIFOs when the priority changes.',
     default: "the sync group's, else global vrrp_notify_priority_changes (off)",
   })),
+];
+
+export const notifyKeywords: Keyword<VrrpInstance>[] = [
   ...commonNotifyKeywords<VrrpInstance>('instance'),
   ...instanceOnlyNotifyKeywords<VrrpInstance>(),
 ];

@@ -9,7 +9,7 @@
  */
 import { defineBlock, nameHead } from '../../config/schema/define.js';
 import { authKeywords } from './instance-auth.js';
-import { coreKeywords } from './instance-core.js';
+import { behaviourKeywords, electionKeywords, notifyKeywords } from './instance-core.js';
 import { garpKeywords } from './instance-garp.js';
 import { createInstance, type VrrpInstance } from './instance-model.js';
 import { netKeywords } from './instance-net.js';
@@ -20,7 +20,17 @@ export const instanceBlock = defineBlock<VrrpInstance>({
   name: 'vrrp_instance',
   doc: 'A VRRP virtual router: its election parameters, the interface it runs on, the addresses it owns as MASTER, its trackers and notify scripts.',
   create: createInstance,
-  keywords: [...coreKeywords, ...netKeywords, ...unicastKeywords, ...trackerKeywords<VrrpInstance>(), ...garpKeywords, ...authKeywords],
+  // Table order is -d's print order: what the instance is first, inherited tuning last.
+  keywords: [
+    ...electionKeywords,
+    ...netKeywords,
+    ...unicastKeywords,
+    ...authKeywords,
+    ...trackerKeywords<VrrpInstance>(),
+    ...notifyKeywords,
+    ...behaviourKeywords,
+    ...garpKeywords,
+  ],
 });
 
 export const instanceHead = nameHead<VrrpInstance>();
