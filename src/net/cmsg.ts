@@ -51,6 +51,7 @@ export function parseCmsgs(control: Uint8Array): Cmsg[] {
     });
     offset += align(length);
   }
+  if (offset < buf.length) throw new RangeError(`truncated control message header at byte ${offset}`);
   return out;
 }
 

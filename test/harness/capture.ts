@@ -7,7 +7,7 @@
  * tshark's job (its dissectors are the reference the tests check against):
  * decode() returns tshark's JSON layers, fields() selected fields as strings.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabProcess, run, tryRun } from './process.js';
 import { delay, waitUntil } from './wait.js';
@@ -90,9 +90,32 @@ export class Capture {
     return stdout.split('\n').filter((line) => line.length > 0).map((line) => line.split('\t'));
   }
 
+  /** The raw captured frames, read from the pcap file (libpcap format, any byte order). */
+  async frames(): Promise<Buffer[]> {
+    await this.stop();
+    return parsePcap(readFileSync(this.file));
+  }
+
   /** tcpdump's one-line-per-packet text (-v), handy in assertion messages. */
   async text(): Promise<string> {
     await this.stop();
     return (await run(['tcpdump', '-r', this.file, '-n', '-v'])).stdout;
   }
+}
+
+/** Splits a classic pcap file (24-byte file header, 16-byte record headers) into frames. */
+export function parsePcap(file: Buffer): Buffer[] {
+  if (file.length < 24) throw new RangeError('pcap file shorter than its header');
+  const magic = file.readUInt32LE(0);
+  const little = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+  if (!little && file.readUInt32BE(0) !== 0xa1b2c3d4 && file.readUInt32BE(0) !== 0xa1b23c4d) throw new RangeError('not a pcap file');
+  const u32 = (offset: number) => (little ? file.readUInt32LE(offset) : file.readUInt32BE(offset));
+  const frames: Buffer[] = [];
+  for (let offset = 24; offset + 16 <= file.length;) {
+    const length = u32(offset + 8);
+    if (offset + 16 + length > file.length) break; // a record still being written
+    frames.push(Buffer.from(file.subarray(offset + 16, offset + 16 + length)));
+    offset += 16 + length;
+  }
+  return frames;
 }

@@ -1,0 +1,96 @@
+/**
+ * Sending gratuitous ARPs and unsolicited neighbour advertisements.
+ *
+ * Like keepalived (vrrp_arp.c, vrrp_ndisc.c), one shared send-only AF_PACKET
+ * socket per protocol (EtherType ARP, EtherType IPv6) carries the frames built
+ * by arp.ts and ndp.ts to any interface, addressed by ifindex. A classic BPF
+ * filter that accepts nothing keeps the kernel from queueing the host's ARP and
+ * IPv6 traffic on them. Opening needs CAP_NET_RAW.
+ *
+ * Only Ethernet-like interfaces (6-byte MACs) are supported; keepalived's
+ * InfiniBand GARP variant is not. Pacing (garp_master_delay, repeats,
+ * garp_interval) is the VRRP layer's job: each call sends exactly one frame.
+ */
+import { readFileSync } from 'node:fs';
+import { AF_PACKET, ARPHRD_ETHER, ETH_P_ARP, ETH_P_IPV6, SOCK_RAW } from './constants.js';
+import { htons } from './byte-order.js';
+import { encodeGratuitousArpFrame } from './arp.js';
+import { ALL_NODES, encodeUnsolicitedNaFrame } from './ndp.js';
+import { BROADCAST_MAC, ipv6MulticastMac, macBytes } from './ethernet.js';
+import { sockaddrLl } from './sockaddr.js';
+import { bpfRejectAll } from './sockopt.js';
+import { RawSocket } from './socket.js';
+
+/** The interface a frame leaves by: its index and its MAC (the frames' source). */
+export interface LinkInterface {
+  ifindex: number;
+  mac: string | Uint8Array;
+}
+
+function openSendOnly(etherType: number): RawSocket {
+  const socket = RawSocket.open({ family: AF_PACKET, type: SOCK_RAW, protocol: htons(etherType) });
+  try {
+    socket.attachFilter(bpfRejectAll());
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
+  return socket;
+}
+
+export class NeighbourAnnouncer {
+  #arp: RawSocket | null = null;
+  #ndisc: RawSocket | null = null;
+
+  /** Sends one gratuitous ARP for `address`; returns the bytes sent (42). Throws an ErrnoError. */
+  sendGratuitousArp(link: LinkInterface, address: string): number {
+    const frame = encodeGratuitousArpFrame(link.mac, address);
+    this.#arp ??= openSendOnly(ETH_P_ARP);
+    return this.#arp.send(frame, sockaddrLl({ protocol: ETH_P_ARP, ifindex: link.ifindex, hatype: ARPHRD_ETHER, address: BROADCAST_MAC }));
+  }
+
+  /**
+   * Sends one unsolicited NA for `address`; `router` sets the Router flag, which
+   * keepalived sets when IPv6 forwarding is on (ipv6ForwardingEnabled()).
+   * Returns the bytes sent (86).
+   */
+  sendUnsolicitedNa(link: LinkInterface, address: string, options: { router: boolean }): number {
+    const frame = encodeUnsolicitedNaFrame({ mac: link.mac, address, router: options.router });
+    this.#ndisc ??= openSendOnly(ETH_P_IPV6);
+    return this.#ndisc.send(frame, sockaddrLl({ protocol: ETH_P_IPV6, ifindex: link.ifindex, hatype: ARPHRD_ETHER, address: ipv6MulticastMac(ALL_NODES) }));
+  }
+
+  close(): void {
+    this.#arp?.close();
+    this.#ndisc?.close();
+    this.#arp = null;
+    this.#ndisc = null;
+  }
+}
+
+/**
+ * The hardware address of an interface, from the kernel: an AF_PACKET socket
+ * bound to the interface reports it in getsockname's sockaddr_ll. (The interface
+ * table from rtnetlink has it too; this is for code that has only an ifindex.)
+ */
+export function hardwareAddress(ifindex: number): Buffer {
+  const socket = RawSocket.open({ family: AF_PACKET, type: SOCK_RAW, protocol: 0 });
+  try {
+    socket.bind(sockaddrLl({ protocol: 0, ifindex }));
+    const address = socket.localAddress();
+    if (address.family !== 'packet') throw new Error(`getsockname on a packet socket returned ${address.family}`);
+    return macBytes(address.address);
+  } finally {
+    socket.close();
+  }
+}
+
+/**
+ * Whether IPv6 forwarding is on for an interface (its Router flag in NAs), read
+ * from /proc/sys/net/ipv6/conf/<ifname>/forwarding as keepalived does. The file
+ * shows the network namespace of the process that opens it.
+ */
+export function ipv6ForwardingEnabled(ifname: string): boolean {
+  if (!/^[^/\s]{1,15}$/.test(ifname) || ifname === '.' || ifname === '..') throw new RangeError(`invalid interface name '${ifname}'`);
+  return readFileSync(`/proc/sys/net/ipv6/conf/${ifname}/forwarding`, 'utf8').trim() !== '0';
+}
