@@ -165,3 +165,39 @@ test('the Poller reports writability and can be stopped, re-armed and closed', a
   assert.throws(() => poller.start(), /closed/);
   native.close(fd);
 });
+
+test('interface names and indexes in the test\'s own namespace', () => {
+  assert.equal(native.ifNameToIndex('lo'), 1);
+  assert.equal(native.ifIndexToName(1), 'lo');
+  assert.throws(() => native.ifNameToIndex('kts-none0'), { code: 'ENODEV', syscall: 'if_nametoindex' });
+  assert.throws(() => native.ifIndexToName(0x7ffffff0), { code: 'ENXIO', syscall: 'if_indextoname' });
+});
+
+test('a throwing message listener becomes an uncaughtException, not an abort', async () => {
+  const { execFile } = await import('node:child_process');
+  const url = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+  const source = `
+    const { RawSocket } = await import(${url('../../../src/net/socket.js')});
+    const { sockaddrUn } = await import(${url('../../../src/net/sockaddr.js')});
+    const C = await import(${url('../../../src/net/constants.js')});
+    const name = '@kts-throw-' + process.pid;
+    const rx = RawSocket.open({ family: C.AF_UNIX, type: C.SOCK_DGRAM }).bind(sockaddrUn(name));
+    const tx = RawSocket.open({ family: C.AF_UNIX, type: C.SOCK_DGRAM });
+    let seen = 0;
+    process.on('uncaughtException', (e) => console.log('uncaught ' + e.message));
+    rx.on('message', (m) => {
+      seen++;
+      process.nextTick(() => console.log('tick ' + m.data));
+      if (String(m.data) === 'a') throw new Error('listener bug');
+      rx.close(); tx.close();
+    });
+    rx.startReceiving();
+    tx.send(Buffer.from('a'), sockaddrUn(name));
+    tx.send(Buffer.from('b'), sockaddrUn(name));`;
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', source], (error, out) => (error ? reject(error) : resolve(out)));
+  });
+  // The exception surfaced through Node's normal path, the nextTick queue still ran,
+  // and the socket went on to deliver the second datagram.
+  assert.deepEqual(stdout.trim().split('\n'), ['uncaught listener bug', 'tick a', 'tick b']);
+});
