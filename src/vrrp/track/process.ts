@@ -32,10 +32,18 @@ import { ProcessQuorum, type AddCause, type RemoveCause } from './process-quorum
 import { ProcFs, type ProcReader } from './process-scan.js';
 import { realTimers, TrackerSetupError, type TimerHandle, type TimerHost, type Tracker, type TrackerChange, type TrackerEvents } from './types.js';
 
+export interface ProcEventHandlers {
+  event(e: ProcEvent): void;
+  /** Events were lost: the counts must be checked against /proc. */
+  lost(reason: string): void;
+  /** The source is dead: follow changes by rescanning from now on. */
+  failed(reason: string): void;
+}
+
 /** A source of kernel process events (the netlink proc connector). */
 export interface ProcEventSource {
   /** Opens and subscribes; throws an Error whose message says why when it cannot. */
-  open(handlers: { event(e: ProcEvent): void; lost(reason: string): void }): void;
+  open(handlers: ProcEventHandlers): void;
   close(): void;
 }
 
@@ -43,9 +51,12 @@ export interface ProcessMonitorOptions {
   readonly timers?: TimerHost;
   /** Where processes are read from (tests use a fake). */
   readonly proc?: ProcReader;
-  /** Kernel events; undefined = rescan /proc instead. */
-  readonly events?: ProcEventSource;
-  /** Why there is no event source, for the fallback log line. */
+  /**
+   * Kernel events. Default: the netlink proc connector (proc-connector-socket.ts, loaded
+   * on start so that a missing native addon only means rescans); null = always rescan.
+   */
+  readonly events?: ProcEventSource | null;
+  /** Why there is no event source (with events: null), for the fallback log line. */
   readonly noEventsReason?: string;
   /** Rescan period without events, ms (default 1000). */
   readonly rescanIntervalMs?: number;
@@ -101,6 +112,8 @@ export class ProcessMonitor {
   private ackTimer: TimerHandle | undefined;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
+  private source: ProcEventSource | undefined;
+  private noSourceReason: string | undefined;
 
   constructor(
     specs: readonly TrackProcessSpec[],
@@ -150,12 +163,23 @@ export class ProcessMonitor {
       for (const k of this.known.values()) if (k.entries.has(e)) n++;
       e.tracker.report(e.quorum.init(n), n);
     }
+    if (this.options.events !== undefined) {
+      this.source = this.options.events ?? undefined;
+    } else {
+      try {
+        const { ProcConnectorSource } = await import('./proc-connector-socket.js');
+        this.source = new ProcConnectorSource(this.log);
+      } catch (err) {
+        this.noSourceReason = `native socket addon unavailable: ${(err as Error).message}`;
+      }
+    }
+    if (this.stopped) return;
     this.followChanges();
   }
 
   stop(): void {
     this.stopped = true;
-    this.options.events?.close();
+    this.source?.close();
     if (this.rescanTimer) this.timers.clearTimeout(this.rescanTimer);
     if (this.ackTimer) this.timers.clearTimeout(this.ackTimer);
     this.rescanTimer = this.ackTimer = undefined;
@@ -169,9 +193,9 @@ export class ProcessMonitor {
   }
 
   private followChanges(): void {
-    const source = this.options.events;
+    const source = this.source;
     if (!source) {
-      this.fallBack(this.options.noEventsReason ?? 'no event source');
+      this.fallBack(this.noSourceReason ?? this.options.noEventsReason ?? 'no event source');
       return;
     }
     let acknowledged = false;
@@ -189,6 +213,10 @@ export class ProcessMonitor {
         lost: (reason) => {
           this.log.info(`track_process: ${reason} - rescanning processes`);
           this.scheduleRescan(this.options.lostRescanDelayMs ?? 1000, false);
+        },
+        failed: (reason) => {
+          source.close();
+          this.fallBack(reason);
         },
       });
     } catch (err) {

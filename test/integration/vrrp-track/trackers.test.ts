@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, mkdtempSync, openSync, writeSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, writeSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingLog } from '../../../src/core/log-port.js';
 import { ScriptRunner } from '../../../src/core/scripts/runner.js';
@@ -20,10 +20,19 @@ import { TrackerSetupError, type TrackerChange } from '../../../src/vrrp/track/t
 const dir = mkdtempSync('/tmp/ka-track-');
 chmodSync(dir, 0o755);
 const children = new Set<ChildProcess>();
+/** Grandchildren (forked by our children): killed by pid at the end if still there. */
+const strays = new Set<number>();
 const stoppers: (() => void)[] = [];
 after(() => {
   for (const s of stoppers) s();
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const pid of strays) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -198,57 +207,104 @@ const procSpec = (over: Partial<TrackProcessSpec>): TrackProcessSpec => ({
   ...over,
 });
 
-test('vrrp_track_process: quorum 1 and 2 follow processes started and killed by pid', async () => {
-  const log = new RecordingLog();
-  const m = new ProcessMonitor([procSpec({ name: 'one' }), procSpec({ name: 'two', quorum: 2 }), procSpec({ name: 'full', process: procPath, params: ['300'] })], log, {
-    rescanIntervalMs: 100,
-    noEventsReason: 'the native socket addon is not available',
-  });
-  stoppers.push(() => m.stop());
-  const one = record(m.trackers.get('one')!);
-  const two = record(m.trackers.get('two')!);
-  const full = record(m.trackers.get('full')!);
-  await m.start();
-  assert.ok(log.lines.some((l) => l.startsWith('track_process: process events are not available')));
-  assert.deepEqual([one, two, full].map((r) => r.changes.map((c) => `${c.status}${c.value}`)), [['down0'], ['down0'], ['down0']]);
-  const a = startProcess();
-  assert.ok(await waitFor(() => one.changes.length === 2, 3000), 'quorum 1 reached');
-  assert.equal(one.changes[1]!.status, 'up');
-  assert.ok(await waitFor(() => full.changes.length === 2, 3000), 'matched by its command line too');
-  assert.equal(two.changes.length, 1);
-  const b = startProcess();
-  assert.ok(await waitFor(() => two.changes.length === 2, 3000), 'quorum 2 reached');
-  assert.deepEqual(two.changes[1], { kind: 'process', name: 'two', status: 'up', value: 2 });
-  killProcess(a);
-  assert.ok(await waitFor(() => two.changes.length === 3, 3000), 'quorum 2 lost');
-  assert.equal(two.changes[2]!.status, 'down');
-  assert.equal(one.changes.length, 2, 'one process is still enough for quorum 1');
-  killProcess(b);
-  assert.ok(await waitFor(() => one.changes.length === 3, 3000), 'quorum 1 lost');
-  assert.equal(one.changes[2]!.status, 'down');
-  assert.ok(log.lines.includes('Quorum lost for tracked process one'));
-  m.stop();
-});
+/** A process that names itself NAME (prctl), forks, writes "forked" to a file and sleeps. */
+function startForker(name: string, marker: string): ChildProcess {
+  const code = [
+    'import ctypes, os, time',
+    `ctypes.CDLL(None).prctl(15, ${JSON.stringify(name)}.encode(), 0, 0, 0)`,
+    'pid = os.fork()',
+    `open(${JSON.stringify(marker)}, "w").write(str(pid)) if pid else None`,
+    'time.sleep(300)',
+  ].join('\n');
+  const c = spawn('/usr/bin/python3', ['-c', code], { stdio: 'ignore' });
+  children.add(c);
+  return c;
+}
 
-test('vrrp_track_process: delay hides a quick restart and delays the loss', async () => {
-  const log = new RecordingLog();
-  const m = new ProcessMonitor([procSpec({ name: 'd', terminateDelayMs: 800, forkDelayMs: 800 })], log, { rescanIntervalMs: 50 });
-  stoppers.push(() => m.stop());
-  const a = startProcess();
-  const r = record(m.trackers.get('d')!);
-  await m.start();
-  assert.deepEqual(r.changes.map((c) => c.status), ['up']);
-  // Killed and replaced within the delay: never reported.
-  killProcess(a);
-  await sleep(300);
-  const b = startProcess();
-  await sleep(1000);
-  assert.deepEqual(r.changes.map((c) => c.status), ['up']);
-  const killedAt = Date.now();
-  killProcess(b);
-  assert.ok(await waitFor(() => r.changes.length === 2, 3000));
-  assert.equal(r.changes[1]!.status, 'down');
-  const waited = r.at[1]! - killedAt;
-  assert.ok(waited >= 750 && waited < 1500, `down reported after ${waited} ms`);
-  m.stop();
-});
+for (const mode of ['events', 'rescan'] as const) {
+  const options = mode === 'events' ? {} : { events: null, rescanIntervalMs: 100, noEventsReason: 'forced by the test' };
+
+  test(`vrrp_track_process (${mode}): quorum 1 and 2 follow processes started and killed by pid`, async () => {
+    const log = new RecordingLog();
+    const m = new ProcessMonitor([procSpec({ name: 'one' }), procSpec({ name: 'two', quorum: 2 }), procSpec({ name: 'full', process: procPath, params: ['300'] })], log, options);
+    stoppers.push(() => m.stop());
+    const one = record(m.trackers.get('one')!);
+    const two = record(m.trackers.get('two')!);
+    const full = record(m.trackers.get('full')!);
+    await m.start();
+    assert.deepEqual([one, two, full].map((r) => r.changes.map((c) => `${c.status}${c.value}`)), [['down0'], ['down0'], ['down0']]);
+    const a = startProcess();
+    assert.ok(await waitFor(() => one.changes.length === 2, 3000), 'quorum 1 reached');
+    assert.equal(one.changes[1]!.status, 'up');
+    assert.ok(await waitFor(() => full.changes.length === 2, 3000), 'matched by its command line too');
+    assert.equal(two.changes.length, 1);
+    const b = startProcess();
+    assert.ok(await waitFor(() => two.changes.length === 2, 3000), 'quorum 2 reached');
+    assert.deepEqual(two.changes[1], { kind: 'process', name: 'two', status: 'up', value: 2 });
+    killProcess(a);
+    assert.ok(await waitFor(() => two.changes.length === 3, 3000), 'quorum 2 lost');
+    assert.equal(two.changes[2]!.status, 'down');
+    assert.equal(one.changes.length, 2, 'one process is still enough for quorum 1');
+    killProcess(b);
+    assert.ok(await waitFor(() => one.changes.length === 3, 3000), 'quorum 1 lost');
+    assert.equal(one.changes[2]!.status, 'down');
+    assert.ok(log.lines.includes('Quorum lost for tracked process one'));
+    // Which way changes were followed, and that it said so.
+    assert.equal(m.mode, mode);
+    const fellBack = log.lines.some((l) => l.startsWith('track_process: process events are not available'));
+    assert.equal(fellBack, mode === 'rescan', log.lines.join('\n'));
+    m.stop();
+  });
+
+  test(`vrrp_track_process (${mode}): delay hides a quick restart and delays the loss`, async () => {
+    const log = new RecordingLog();
+    const m = new ProcessMonitor([procSpec({ name: 'd', terminateDelayMs: 800, forkDelayMs: 800 })], log, options);
+    stoppers.push(() => m.stop());
+    const a = startProcess();
+    const r = record(m.trackers.get('d')!);
+    await m.start();
+    assert.deepEqual(r.changes.map((c) => c.status), ['up']);
+    // Killed and replaced within the delay: never reported.
+    killProcess(a);
+    await sleep(300);
+    const b = startProcess();
+    await sleep(1000);
+    assert.deepEqual(r.changes.map((c) => c.status), ['up']);
+    const killedAt = Date.now();
+    killProcess(b);
+    assert.ok(await waitFor(() => r.changes.length === 2, 3000));
+    assert.equal(r.changes[1]!.status, 'down');
+    const waited = r.at[1]! - killedAt;
+    assert.ok(waited >= 750 && waited < 1500, `down reported after ${waited} ms`);
+    m.stop();
+  });
+
+  test(`vrrp_track_process (${mode}): a fork of a counted process waits fork_delay; a rename counts at once`, async () => {
+    const name = `ktf${process.pid % 10000}${mode[0]}`;
+    const marker = join(dir, `forked-${mode}`);
+    const log = new RecordingLog();
+    const m = new ProcessMonitor([procSpec({ name: 'f', process: name, quorum: 2, forkDelayMs: 600 }), procSpec({ name: 'f1', process: name })], log, options);
+    stoppers.push(() => m.stop());
+    const two = record(m.trackers.get('f')!);
+    const one = record(m.trackers.get('f1')!);
+    await m.start();
+    const c = startForker(name, marker);
+    assert.ok(await waitFor(() => one.changes.length === 2, 3000), 'the renamed process is counted');
+    assert.ok(await waitFor(() => existsSync(marker) && readFileSync(marker, 'utf8') !== '', 3000));
+    const forkedAt = Date.now();
+    const child = Number(readFileSync(marker, 'utf8'));
+    strays.add(child);
+    assert.ok(await waitFor(() => two.changes.length === 2, 3000));
+    const waited = two.at[1]! - forkedAt;
+    assert.deepEqual(two.changes[1], { kind: 'process', name: 'f', status: 'up', value: 2 });
+    assert.ok(waited >= 350, `quorum by fork reported after ${waited} ms (fork_delay 600)`);
+    killProcess(c);
+    assert.ok(await waitFor(() => two.changes.length === 3, 3000));
+    assert.equal(two.changes[2]!.status, 'down');
+    process.kill(child, 'SIGKILL');
+    strays.delete(child);
+    assert.ok(await waitFor(() => one.changes.length === 3, 3000));
+    assert.deepEqual(one.changes[2], { kind: 'process', name: 'f1', status: 'down', value: 0 });
+    m.stop();
+  });
+}

@@ -5,7 +5,7 @@ import type { ProcEvent } from '../../../src/vrrp/track/proc-connector.js';
 import type { ProcessInfo, TrackProcessSpec } from '../../../src/vrrp/track/process-match.js';
 import { ProcessQuorum } from '../../../src/vrrp/track/process-quorum.js';
 import type { ProcReader } from '../../../src/vrrp/track/process-scan.js';
-import { ProcessMonitor, type ProcEventSource } from '../../../src/vrrp/track/process.js';
+import { ProcessMonitor, type ProcEventHandlers, type ProcEventSource } from '../../../src/vrrp/track/process.js';
 import type { TrackerChange } from '../../../src/vrrp/track/types.js';
 import { FakeTimers } from './fake-timers.js';
 
@@ -88,10 +88,10 @@ class FakeProc implements ProcReader {
 }
 
 class FakeEvents implements ProcEventSource {
-  handlers: { event(e: ProcEvent): void; lost(reason: string): void } | undefined;
+  handlers: ProcEventHandlers | undefined;
   failWith: string | undefined;
   closed = false;
-  open(h: { event(e: ProcEvent): void; lost(reason: string): void }): void {
+  open(h: ProcEventHandlers): void {
     if (this.failWith) throw new Error(this.failWith);
     this.handlers = h;
   }
@@ -111,7 +111,7 @@ test('rescan fallback: starts, stops, renames and reused pids, with one log line
   const timers = new FakeTimers();
   const log = new RecordingLog();
   proc.spawn(10, 'nginx');
-  const m = new ProcessMonitor([spec({ quorum: 2 })], log, { proc, timers, rescanIntervalMs: 1000, noEventsReason: 'test' });
+  const m = new ProcessMonitor([spec({ quorum: 2 })], log, { proc, timers, events: null, rescanIntervalMs: 1000, noEventsReason: 'test' });
   const seen = collect(m);
   await m.start();
   assert.equal(m.mode, 'rescan');
@@ -146,7 +146,7 @@ test('rescan fallback: a new child of a counted process is a fork (fork_delay ap
   const proc = new FakeProc();
   const timers = new FakeTimers();
   proc.spawn(10, 'nginx');
-  const m = new ProcessMonitor([spec({ quorum: 2, forkDelayMs: 500 })], new RecordingLog(), { proc, timers, rescanIntervalMs: 100 });
+  const m = new ProcessMonitor([spec({ quorum: 2, forkDelayMs: 500 })], new RecordingLog(), { proc, timers, events: null, rescanIntervalMs: 100 });
   const seen = collect(m);
   await m.start();
   timers.advance(0);
@@ -224,4 +224,35 @@ test('events: no acknowledgement, or no source at all, means rescans', async () 
   assert.equal(m2.mode, 'rescan');
   assert.ok(log2.lines.some((l) => l.includes('(socket(NETLINK_CONNECTOR): EPROTONOSUPPORT)')));
   m2.stop();
+});
+
+test('events: lost events bring a rescan; a failed source turns into rescans', async () => {
+  const proc = new FakeProc();
+  const timers = new FakeTimers();
+  const events = new FakeEvents();
+  const log = new RecordingLog();
+  proc.spawn(10, 'nginx');
+  const m = new ProcessMonitor([spec()], log, { proc, timers, events, lostRescanDelayMs: 1000, rescanIntervalMs: 200 });
+  const seen = collect(m);
+  await m.start();
+  events.handlers!.event({ type: 'ack', error: 0 });
+  // The exit event was lost: only a rescan can see that the process has gone.
+  proc.procs.delete(10);
+  events.handlers!.lost('process events lost (ENOBUFS)');
+  timers.advance(999);
+  await m.settled();
+  assert.deepEqual(seen, ['web:up:1']);
+  timers.advance(1);
+  await m.settled();
+  assert.deepEqual(seen, ['web:up:1', 'web:down:0']);
+  assert.equal(m.mode, 'events');
+  events.handlers!.failed('process monitor socket failed: EBADF');
+  assert.equal(m.mode, 'rescan');
+  assert.equal(events.closed, true);
+  proc.spawn(11, 'nginx');
+  timers.advance(0);
+  await m.settled();
+  assert.deepEqual(seen, ['web:up:1', 'web:down:0', 'web:up:1']);
+  assert.ok(log.lines.includes('track_process: process events lost (ENOBUFS) - rescanning processes'));
+  m.stop();
 });
