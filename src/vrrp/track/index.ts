@@ -13,7 +13,12 @@
  *
  * Trackers: VrrpScriptTracker (vrrp_script), TrackFileTracker (track_file),
  * ProcessMonitor → ProcessTracker (vrrp_track_process), InterfaceTracker
- * (track_interface, over a LinkSource), BfdHook → BfdTracker (track_bfd).
+ * (track_interface, over a LinkSource such as InterfaceTableLinks(table)),
+ * BfdHook → BfdTracker (track_bfd).
+ *
+ * The proc connector's socket (proc-connector-socket.ts, ProcConnectorSource)
+ * is not re-exported: it loads the native addon, and ProcessMonitor imports it
+ * on demand so that a missing addon only means /proc rescans.
  */
 export {
   TRACKER_KINDS,
@@ -45,7 +50,7 @@ export {
 } from './process-match.js';
 export { ProcessQuorum, type AddCause, type RemoveCause } from './process-quorum.js';
 export { ProcFs, type ProcReader } from './process-scan.js';
-export { ProcessMonitor, ProcessTracker, type MonitorMode, type ProcEventSource, type ProcessMonitorOptions } from './process.js';
+export { ProcessMonitor, ProcessTracker, type MonitorMode, type ProcEventHandlers, type ProcEventSource, type ProcessMonitorOptions } from './process.js';
 export {
   CN_IDX_PROC,
   CN_VAL_PROC,
@@ -58,6 +63,7 @@ export {
   type ProcEvent,
 } from './proc-connector.js';
 export { InterfaceTracker, type LinkEvent, type LinkSource, type TrackInterfaceSpec } from './interface.js';
+export { InterfaceTableLinks, type LinkTable } from './link-source.js';
 export { BfdHook, BfdTracker, type BfdSessionEvent } from './bfd.js';
 export {
   PRIORITY_OWNER,
