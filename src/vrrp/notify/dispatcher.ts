@@ -124,6 +124,14 @@ export class NotifyDispatcher {
     this.writeFifos(formatFifoLine('INSTANCE', name, what, priority));
   }
 
+  /**
+   * Writes an instance's or group's current state to the FIFOs only, running nothing:
+   * global_defs fifo_write_vrrp_states_on_reload, for what a reload left unchanged.
+   */
+  announceState(type: NotifyType, name: string, state: NotifyState, priority: number): void {
+    this.writeFifos(formatFifoLine(type, name, state, type === 'GROUP' ? 0 : priority));
+  }
+
   /** Resolves when every notify script started so far has ended. */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);

@@ -84,3 +84,27 @@ export function alertText(type: NotifyType, state: NotifyState): { subject: stri
   const t = type === 'INSTANCE' ? INSTANCE_TEXT[state] : GROUP_TEXT[state];
   return t ? { subject: t[0], body: t[1] } : undefined;
 }
+
+/** Keeps the latest alerts in memory (for the status API and tests) until SMTP sending exists. */
+export class AlertRecorder implements SmtpAlertSink {
+  private readonly kept: SmtpAlert[] = [];
+  private _total = 0;
+
+  constructor(private readonly limit = 100) {}
+
+  record(alert: SmtpAlert): void {
+    this._total++;
+    this.kept.push(alert);
+    if (this.kept.length > this.limit) this.kept.shift();
+  }
+
+  /** The latest alerts, oldest first. */
+  get alerts(): readonly SmtpAlert[] {
+    return this.kept;
+  }
+
+  /** Every alert recorded since start. */
+  get total(): number {
+    return this._total;
+  }
+}

@@ -10,6 +10,7 @@
  *   await fifo.close();
  */
 export {
+  AlertRecorder,
   NOTIFY_STATES,
   alertText,
   formatFifoLine,

@@ -27,6 +27,7 @@
 import { EventEmitter } from 'node:events';
 import type { LogPort } from '../../core/log-port.js';
 import type { ProcEvent } from './proc-connector.js';
+import type { ProcConnectorOptions } from './proc-connector-socket.js';
 import { matchRule, processMatches, ruleWarnings, type MatchRule, type ProcessInfo, type TrackProcessSpec } from './process-match.js';
 import { ProcessQuorum, type AddCause, type RemoveCause } from './process-quorum.js';
 import { ProcFs, type ProcReader } from './process-scan.js';
@@ -58,6 +59,8 @@ export interface ProcessMonitorOptions {
   readonly events?: ProcEventSource | null;
   /** Why there is no event source (with events: null), for the fallback log line. */
   readonly noEventsReason?: string;
+  /** Settings of the default proc connector socket (process_monitor_rcv_bufs[_force]). */
+  readonly connector?: ProcConnectorOptions;
   /** Rescan period without events, ms (default 1000). */
   readonly rescanIntervalMs?: number;
   /** How long to wait for the connector's acknowledgement, ms (default 500). */
@@ -168,7 +171,7 @@ export class ProcessMonitor {
     } else {
       try {
         const { ProcConnectorSource } = await import('./proc-connector-socket.js');
-        this.source = new ProcConnectorSource(this.log);
+        this.source = new ProcConnectorSource(this.log, this.options.connector);
       } catch (err) {
         this.noSourceReason = `native socket addon unavailable: ${(err as Error).message}`;
       }

@@ -4,7 +4,7 @@ import { RecordingLog } from '../../../src/core/log-port.js';
 import type { RunOptions, ScriptResult, ScriptRun, ScriptRunner, ScriptToRun } from '../../../src/core/scripts/runner.js';
 import { NotifyDispatcher, type NotifySpec } from '../../../src/vrrp/notify/dispatcher.js';
 import type { NotifyFifo } from '../../../src/vrrp/notify/fifo.js';
-import { alertText, formatFifoLine, notifyArguments, parseFifoLine, type SmtpAlert } from '../../../src/vrrp/notify/format.js';
+import { AlertRecorder, alertText, formatFifoLine, notifyArguments, parseFifoLine, type SmtpAlert } from '../../../src/vrrp/notify/format.js';
 
 test('FIFO lines are keepalived\'s, byte for byte', () => {
   // Lines captured from Debian's keepalived 2.2.7 (see format.ts).
@@ -135,4 +135,17 @@ test('smtp alerts: only when enabled, once per state, FAULT skipped with no_emai
     ['INSTANCE A Entering BACKUP state', 'INSTANCE A Entering MASTER state', 'GROUP G Entering MASTER state'],
   );
   assert.equal(alerts[0]!.at, 1234);
+});
+
+test('fifo_write_vrrp_states_on_reload writes lines and runs nothing; the alert recorder keeps the latest', () => {
+  const { d, runner, lines } = setup([{ type: 'INSTANCE', name: 'A', scripts: { master: s('m'), generic: s('g') } }]);
+  d.announceState('INSTANCE', 'A', 'MASTER', 120);
+  d.announceState('GROUP', 'G', 'MASTER', 120);
+  assert.deepEqual(runner.calls, []);
+  assert.deepEqual(lines.filter((_, i) => i % 2 === 0), ['INSTANCE "A" MASTER 120\n', 'GROUP "G" MASTER 0\n']);
+
+  const rec = new AlertRecorder(2);
+  for (const state of ['BACKUP', 'MASTER', 'FAULT'] as const) rec.record({ type: 'INSTANCE', name: 'A', state, subject: state, body: '', at: 0 });
+  assert.deepEqual(rec.alerts.map((a) => a.state), ['MASTER', 'FAULT']);
+  assert.equal(rec.total, 3);
 });
