@@ -147,15 +147,44 @@ export class ProcessMonitor {
     return new Map(this.entries.map((e) => [e.spec.name, e.quorum.processes]));
   }
 
-  /** The first scan (every tracker reports its state), then events or rescans. Throws TrackerSetupError if /proc cannot be read. */
+  /**
+   * Subscribes to events, then scans /proc (every tracker reports its first state), as
+   * keepalived does: events that arrive during the scan wait in the queue and are applied
+   * after it (counting is per pid, so one seen twice is not counted twice). Falls back to
+   * rescans when there are no events. Throws TrackerSetupError if /proc cannot be read.
+   */
   async start(): Promise<void> {
     if (this._mode !== 'idle' || this.entries.length === 0) return;
-    let procs: Map<number, ProcessInfo>;
+    await this.resolveSource();
+    if (this.stopped) return;
+    let scanned!: () => void;
+    this.queue = new Promise<void>((resolve) => (scanned = resolve));
+    this.followChanges();
     try {
-      procs = await this.proc.scan(this.needCmdline);
+      await this.initialScan();
     } catch (err) {
+      this.stop();
       throw new TrackerSetupError('EPROCSCAN', `track_process: cannot read the process list: ${(err as Error).message}`);
+    } finally {
+      scanned();
     }
+  }
+
+  private async resolveSource(): Promise<void> {
+    if (this.options.events !== undefined) {
+      this.source = this.options.events ?? undefined;
+      return;
+    }
+    try {
+      const { ProcConnectorSource } = await import('./proc-connector-socket.js');
+      this.source = new ProcConnectorSource(this.log, this.options.connector);
+    } catch (err) {
+      this.noSourceReason = `native socket addon unavailable: ${(err as Error).message}`;
+    }
+  }
+
+  private async initialScan(): Promise<void> {
+    const procs = await this.proc.scan(this.needCmdline);
     if (this.stopped) return;
     for (const p of procs.values()) {
       const entries = new Set(this.entries.filter((e) => processMatches(e.rule, p)));
@@ -166,18 +195,6 @@ export class ProcessMonitor {
       for (const k of this.known.values()) if (k.entries.has(e)) n++;
       e.tracker.report(e.quorum.init(n), n);
     }
-    if (this.options.events !== undefined) {
-      this.source = this.options.events ?? undefined;
-    } else {
-      try {
-        const { ProcConnectorSource } = await import('./proc-connector-socket.js');
-        this.source = new ProcConnectorSource(this.log, this.options.connector);
-      } catch (err) {
-        this.noSourceReason = `native socket addon unavailable: ${(err as Error).message}`;
-      }
-    }
-    if (this.stopped) return;
-    this.followChanges();
   }
 
   stop(): void {

@@ -256,3 +256,34 @@ test('events: lost events bring a rescan; a failed source turns into rescans', a
   assert.ok(log.lines.includes('track_process: process events lost (ENOBUFS) - rescanning processes'));
   m.stop();
 });
+
+test('events: subscribed before the scan; events during it are applied after, never counted twice', async () => {
+  const proc = new FakeProc();
+  const timers = new FakeTimers();
+  const events = new FakeEvents();
+  proc.spawn(10, 'nginx');
+  proc.spawn(11, 'nginx');
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const scan = proc.scan.bind(proc);
+  proc.scan = async () => {
+    const snapshot = await scan(); // what /proc showed when the scan ran
+    await gate;
+    return snapshot;
+  };
+  const m = new ProcessMonitor([spec({ quorum: 2 })], new RecordingLog(), { proc, timers, events });
+  const seen = collect(m);
+  const started = m.start();
+  await new Promise((r) => setImmediate(r));
+  assert.ok(events.handlers, 'subscribed before the scan finished');
+  // While the scan runs: 11 (already in the snapshot) is announced again by an exec, 10 exits.
+  events.handlers!.event({ type: 'ack', error: 0 });
+  events.handlers!.event({ type: 'exec', pid: 11, tgid: 11 });
+  events.handlers!.event({ type: 'exit', pid: 10, tgid: 10, exitCode: 0, exitSignal: 0 });
+  release();
+  await started;
+  await m.settled();
+  assert.deepEqual(seen, ['web:up:2', 'web:down:1']);
+  assert.deepEqual(m.counts(), new Map([['web', 1]]));
+  m.stop();
+});
