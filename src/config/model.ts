@@ -5,5 +5,6 @@
  */
 import type { GlobalFragment } from './global/index.js';
 import type { VrrpFragment } from '../vrrp/config/index.js';
+import type { CheckFragment } from '../check/config/index.js';
 
-export type Config = GlobalFragment & VrrpFragment;
+export type Config = GlobalFragment & VrrpFragment & CheckFragment;

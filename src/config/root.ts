@@ -7,13 +7,14 @@ import { defineBlock } from './schema/define.js';
 import type { Keyword } from './schema/types.js';
 import { globalFragment } from './global/index.js';
 import { vrrpFragment } from '../vrrp/config/index.js';
+import { checkFragment } from '../check/config/index.js';
 
 /** Fragments are typed on their own part of Config; the root applies them to the whole. */
 function part<F>(f: Fragment<F> & (Config extends F ? unknown : never)): Fragment<Config> {
   return f as unknown as Fragment<Config>;
 }
 
-export const fragments: readonly Fragment<Config>[] = [part(globalFragment), part(vrrpFragment)];
+export const fragments: readonly Fragment<Config>[] = [part(globalFragment), part(vrrpFragment), part(checkFragment)];
 
 export const rootBlock = defineBlock<Config>({
   name: 'keepalived.conf',

@@ -7,9 +7,10 @@ import { defineFragment } from '../fragment.js';
 import { defineBlock, keywordsFor } from '../schema/define.js';
 import type { Keyword } from '../schema/types.js';
 import type { GlobalArea } from './area.js';
+import { lvsArea, type LvsGlobals } from './lvs.js';
 
 /** Every global_defs setting; one slice per area file. */
-export type GlobalDefs = Record<never, never>;
+export type GlobalDefs = Record<never, never> & LvsGlobals;
 
 /** Areas are typed on their own slice of GlobalDefs; the block applies them to the whole. */
 export function area<A>(a: GlobalArea<A> & (GlobalDefs extends A ? unknown : never)): GlobalArea<GlobalDefs> {
@@ -18,6 +19,7 @@ export function area<A>(a: GlobalArea<A> & (GlobalDefs extends A ? unknown : nev
 
 const areas: readonly GlobalArea<GlobalDefs>[] = [
   // area(identityArea), area(vrrpDefaultsArea), … one line per area file
+  area(lvsArea),
 ];
 
 export const globalDefsBlock = defineBlock<GlobalDefs>({
