@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkFragment, type CheckFragment } from '../../../src/check/config/index.js';
+import { Diagnostics, formatDiagnostic } from '../../../src/config/diagnostics.js';
+import { assertRoundTrip, compile, vs, withChecker } from './check-helpers.js';
+
+function firstChecker(text: string) {
+  const r = compile(text);
+  return { r, c: r.config.virtualServers[0]?.realServers[0]?.checkers[0] };
+}
+
+test('TCP_CHECK: the connection options', () => {
+  const { r, c } = firstChecker(
+    withChecker('    TCP_CHECK {\n      connect_ip 10.0.2.2\n      connect_port 8080\n      bindto 10.0.0.5\n      bind_port 4000\n      bind_if eth0\n      connect_timeout 3\n      fwmark 7\n    }'),
+  );
+  assert.deepEqual(r.problems, []);
+  assert.ok(c && c.type === 'TCP_CHECK');
+  assert.deepEqual(
+    { ...c, effective: undefined },
+    { type: 'TCP_CHECK', connectIp: '10.0.2.2', connectPort: 8080, bindTo: '10.0.0.5', bindPort: 4000, bindIf: 'eth0', connectTimeoutMs: 3000, fwmark: 7, effective: undefined },
+  );
+  assert.deepEqual(c.effective.connection, { address: '10.0.2.2', family: 4, port: 8080, bindTo: '10.0.0.5', bindPort: 4000, bindIf: 'eth0', timeoutMs: 3000, fwmark: 7 });
+  assertRoundTrip(r.config);
+});
+
+test('TCP_CHECK: by default it connects to the real server', () => {
+  const { c } = firstChecker(withChecker('    TCP_CHECK {\n    }', '10.0.1.9 443'));
+  assert.ok(c && c.type === 'TCP_CHECK');
+  assert.deepEqual(c.effective.connection, { address: '10.0.1.9', family: 4, port: 443, timeoutMs: 5000, fwmark: 0 });
+});
+
+const badConnection: { checker: string; problem: string }[] = [
+  { checker: 'TCP_CHECK {\n      connect_ip 10.0.0\n    }', problem: "7:18: error: connect_ip: invalid IP address '10.0.0'" },
+  { checker: 'TCP_CHECK {\n      connect_port 0\n    }', problem: "7:20: error: connect_port: number '0' outside range [1, 65535]" },
+  { checker: 'TCP_CHECK {\n      bind_if averyveryverylongname\n    }', problem: '7:15: error: bind_if: Interface name averyveryverylongname is too long (at most 15 characters)' },
+  { checker: 'TCP_CHECK {\n      connect_timeout 0\n    }', problem: "7:23: error: connect_timeout: number '0' outside range [0.000001, 4294.967295] seconds" },
+  { checker: 'TCP_CHECK {\n      retry -1\n    }', problem: "7:13: error: retry: negative number '-1'" },
+  { checker: 'TCP_CHECK {\n      bindto 2001:db8::1\n    }', problem: '6:5: error: TCP_CHECK: bindto address 2001:db8::1 does not match address family of the real server 10.0.1.1 - removing TCP_CHECK' },
+  { checker: 'PING_CHECK {\n      connect_ip fe80::1\n    }', problem: '6:5: error: PING_CHECK: Checker link local address fe80::1 requires a bind_if - removing PING_CHECK' },
+];
+
+for (const c of badConnection) {
+  test(`checker connection: ${c.checker.split('\n')[1]!.trim()}`, () => {
+    const r = compile(withChecker(`    ${c.checker}`));
+    assert.deepEqual(r.problems, [`t.conf:${c.problem}`]);
+  });
+}
+
+test('checkers: one without a port to connect to is a warning', () => {
+  const r = compile(vs('  real_server 10.0.1.1 {\n    TCP_CHECK {\n    }\n    PING_CHECK {\n    }\n  }', 'fwmark 1').replace('protocol TCP\n', '').replace('lvs_method NAT', 'lvs_method DR'));
+  assert.deepEqual(r.problems, ['t.conf:5:5: warning: TCP_CHECK: TCP_CHECK has no port to connect to: set connect_port or give the real server a port']);
+});
+
+test('checkers: several per real server, in order, each type printed in place', () => {
+  const { r } = firstChecker(withChecker('    PING_CHECK {\n    }\n    TCP_CHECK {\n    }\n    PING_CHECK {\n      retry 2\n    }'));
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.config.virtualServers[0]!.realServers[0]!.checkers.map((c) => c.type), ['PING_CHECK', 'TCP_CHECK', 'PING_CHECK']);
+  assert.match(assertRoundTrip(r.config), /PING_CHECK \{\n\s*\}\n\s*TCP_CHECK \{\n\s*\}\n\s*PING_CHECK \{\n\s*retry 2\n/);
+});
+
+test('MISC_CHECK: its keywords; no connection options; the timeout defaults to the virtual server delay_loop', () => {
+  const { r, c } = firstChecker(
+    withChecker('    MISC_CHECK {\n      misc_path "/usr/local/bin/check \'a b\'"\n      misc_timeout 5\n      misc_dynamic\n      user nobody nogroup\n      connect_port 80\n    }'),
+  );
+  assert.deepEqual(r.problems, ["t.conf:11:7: warning: Unknown keyword 'connect_port'"]);
+  assert.ok(c && c.type === 'MISC_CHECK');
+  assert.deepEqual([c.script, c.timeoutMs, c.dynamic, c.user, c.group, c.effective.timeoutMs], [{ argv: ['/usr/local/bin/check', 'a b'] }, 5000, true, 'nobody', 'nogroup', 5000]);
+  const noPath = compile(withChecker('    MISC_CHECK {\n      misc_timeout 5\n    }'));
+  assert.deepEqual(noPath.problems, ['t.conf:6:5: error: MISC_CHECK: No script path has been specified for MISC_CHECKER - skipping']);
+  const unquoted = compile(withChecker('    MISC_CHECK {\n      misc_path /bin/check arg\n    }'));
+  assert.deepEqual(unquoted.problems, [
+    `t.conf:7:28: warning: misc_path: only '/bin/check' is run: keepalived ignores 'arg' here; quote the whole command line to pass arguments ("/bin/check arg")`,
+  ]);
+  const bad = compile(withChecker('    MISC_CHECK {\n      misc_path /bin/true\n      misc_timeout 5000\n      misc_dynamic 1\n      user\n    }'));
+  assert.deepEqual(bad.problems, [
+    "t.conf:8:20: error: misc_timeout: number '5000' outside range [0, 4294]",
+    "t.conf:9:20: error: misc_dynamic: 'misc_dynamic' takes no parameter",
+    't.conf:10:7: error: user: No user specified',
+  ]);
+});
+
+test('SMTP_CHECK: helo_name; the old host block is an unknown keyword', () => {
+  const { r, c } = firstChecker(withChecker('    SMTP_CHECK {\n      helo_name mx.example.com\n      host {\n        connect_ip 10.0.0.9\n      }\n    }', '10.0.1.1 25'));
+  assert.deepEqual(r.problems, ["t.conf:8:7: warning: Unknown keyword 'host'"]);
+  assert.ok(c && c.type === 'SMTP_CHECK');
+  assert.equal(c.heloName, 'mx.example.com');
+  const d = firstChecker(withChecker('    SMTP_CHECK {\n    }', '10.0.1.1 25')).c;
+  assert.ok(d && d.type === 'SMTP_CHECK');
+  assert.equal(d.heloName, 'smtpchecker.keepalived.org');
+});
+
+test('DNS_CHECK: type and name', () => {
+  const { r, c } = firstChecker(withChecker('    DNS_CHECK {\n      type aaaa\n      name www.example.com\n    }', '10.0.1.1 53'));
+  assert.deepEqual(r.problems, []);
+  assert.ok(c && c.type === 'DNS_CHECK');
+  assert.deepEqual([c.queryType, c.name], ['AAAA', 'www.example.com']);
+  assertRoundTrip(r.config);
+  const d = firstChecker(withChecker('    DNS_CHECK {\n    }', '10.0.1.1 53')).c;
+  assert.ok(d && d.type === 'DNS_CHECK');
+  assert.deepEqual([d.queryType, d.name], ['SOA', '.']);
+  const bad = compile(withChecker('    DNS_CHECK {\n      type SRV\n      name a..b\n      name .x\n      name ok.\n      name again\n    }', '10.0.1.1 53'));
+  assert.deepEqual(bad.problems, [
+    "t.conf:7:12: error: type: invalid value 'SRV' (expected one of A|NS|CNAME|SOA|MX|TXT|AAAA|RRSIG|DNSKEY)",
+    "t.conf:8:12: error: name: DNS_CHECK name 'a..b' has empty label",
+    "t.conf:9:12: error: name: DNS_CHECK name '.x' has empty label",
+    't.conf:11:7: error: name: DNS_CHECK name already specified - ignoring',
+  ]);
+});
+
+test('UDP_CHECK: hex payload, a reply pattern with wildcards, reply lengths', () => {
+  const { r, c } = firstChecker(
+    withChecker('    UDP_CHECK {\n      payload Ab12f 3 456 546443123\n      require_reply 0a Xb ff\n      min_reply_length 2\n      max_reply_length 512\n    }', '10.0.1.1 5000'),
+  );
+  assert.deepEqual(r.problems, []);
+  assert.ok(c && c.type === 'UDP_CHECK');
+  // man5's example: "Ab12f 3 456 546443123" is AB 12 0F 03 45 06 54 64 43 12 03.
+  assert.deepEqual([c.payload, c.requireReply, c.replyData, c.minReplyLength, c.maxReplyLength], ['ab120f0345065464431203', true, '0axbff', 2, 512]);
+  assertRoundTrip(r.config);
+  const plain = firstChecker(withChecker('    UDP_CHECK {\n      require_reply\n    }', '10.0.1.1 5000')).c;
+  assert.ok(plain && plain.type === 'UDP_CHECK');
+  assert.deepEqual([plain.payload, plain.requireReply, plain.replyData, plain.minReplyLength, plain.maxReplyLength], [undefined, true, undefined, 0, 255]);
+  const bad = compile(withChecker('    UDP_CHECK {\n      payload 0x12\n      payload\n      min_reply_length 20\n      max_reply_length 10\n    }', '10.0.1.1 5000'));
+  assert.deepEqual(bad.problems, [
+    "t.conf:7:15: error: payload: Invalid hex string for UDP_CHECK payload: unexpected 'x'",
+    't.conf:8:7: error: payload: UDP_CHECK payload requires a hex string',
+    't.conf:6:5: error: UDP_CHECK: UDP_CHECK min_reply_length 20 > max_reply_length 10 - will always fail',
+  ]);
+});
+
+test('FILE_CHECK: track_file and weight; no timing or connection options', () => {
+  const { r, c } = firstChecker(withChecker('    FILE_CHECK {\n      track_file weights\n      weight -5 reverse\n    }'));
+  assert.deepEqual(r.problems, []);
+  assert.ok(c && c.type === 'FILE_CHECK');
+  assert.deepEqual(c, { type: 'FILE_CHECK', trackFile: 'weights', weight: { weight: -5, reverse: true }, effective: { weight: { weight: -5, reverse: true } } });
+  assertRoundTrip(r.config);
+  const bad = compile(withChecker('    FILE_CHECK {\n      weight 2147483648\n      weight 1 sideways\n      retry 1\n    }'));
+  assert.deepEqual(bad.problems, [
+    "t.conf:7:14: error: weight: number '2147483648' outside range [-2147483647, 2147483647]",
+    't.conf:8:16: error: weight: unknown track file weight option sideways (expected reverse|noreverse)',
+    "t.conf:9:7: warning: Unknown keyword 'retry'",
+    't.conf:6:5: error: FILE_CHECK: FILE_CHECK has no track_file specified - ignoring',
+  ]);
+});
+
+test('BFD_CHECK: name and alpha; a bfd_instance only once per real server', () => {
+  const { r, c } = firstChecker(vs('  alpha\n  real_server 10.0.1.1 80 {\n    BFD_CHECK {\n      name bfd1\n    }\n    BFD_CHECK {\n      name bfd1\n      alpha off\n    }\n  }'));
+  assert.deepEqual(r.problems, ['t.conf:10:5: error: BFD_CHECK: BFD_CHECK - RS already monitoring bfd1 - skipping checker']);
+  assert.deepEqual(c, { type: 'BFD_CHECK', name: 'bfd1', effective: { alpha: true } });
+  const bad = compile(withChecker('    BFD_CHECK {\n      name abcdefghijklmnopqrstuvwxyz0123456\n    }'));
+  assert.deepEqual(bad.problems, [
+    't.conf:7:12: error: name: BFD_CHECK - BFD name abcdefghijklmnopqrstuvwxyz0123456 too long (at most 31 characters)',
+    't.conf:6:5: error: BFD_CHECK: No name has been specified for BFD_CHECKER - skipping',
+  ]);
+});
+
+/** The cross-references run against other fragments' blocks; here a hand-made config stands in for them. */
+test('cross-references: track_file, bfd_instance, lvs_sync_daemon instance, checker_log_all_failures', () => {
+  const r = compile(
+    withChecker('    FILE_CHECK {\n      track_file tf1\n    }\n    FILE_CHECK {\n      track_file nope\n    }\n    BFD_CHECK {\n      name b1\n    }\n    BFD_CHECK {\n      name vrrp_only\n    }\n    TCP_CHECK {\n    }'),
+  );
+  assert.deepEqual(r.problems, []);
+  const config = r.config as unknown as CheckFragment & Record<string, unknown>;
+  Object.assign(config, {
+    trackFiles: [{ name: 'tf1', weight: { weight: 3, reverse: false } }],
+    bfdInstances: [{ name: 'b1', eventsToVrrp: true, eventsToChecker: true }, { name: 'vrrp_only', eventsToVrrp: true, eventsToChecker: false }],
+    vrrpInstances: [{ name: 'VI_1' }],
+    global: { checkerLogAllFailures: true, lvsSyncDaemon: { interface: 'eth0', instance: 'VI_9' } },
+  });
+  const diags = new Diagnostics();
+  checkFragment.finish!(config, { diags, locations: r.locations, path: [] });
+  assert.deepEqual(diags.items.map(formatDiagnostic), [
+    't.conf:9:5: error: FILE_CHECK: track_file nope not found - removing FILE_CHECK',
+    't.conf:15:5: error: BFD_CHECK: (10.0.1.1) BFD_CHECK - BFD vrrp_only not configured for the checker process - removing',
+    'error: lvs_sync_daemon: Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config',
+  ]);
+  const checkers = config.virtualServers[0]!.realServers[0]!.checkers;
+  assert.deepEqual(checkers.map((c) => c.type), ['FILE_CHECK', 'BFD_CHECK', 'TCP_CHECK']);
+  const [file, , tcp] = checkers;
+  assert.deepEqual(file!.type === 'FILE_CHECK' && file!.effective, { weight: { weight: 3, reverse: false } });
+  assert.equal(tcp!.type === 'TCP_CHECK' && tcp!.effective.logAllFailures, true);
+  assert.equal((config.global as { lvsSyncDaemon?: unknown }).lvsSyncDaemon, undefined);
+});
