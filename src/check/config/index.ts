@@ -116,7 +116,7 @@ export const checkFragment = defineFragment<CheckFragment>({
       for (const rs of vs.realServers) {
         for (const c of rs.checkers) {
           if (c.type === 'MISC_CHECK' && c.user !== undefined && !env.host.userExists(c.user)) {
-            env.diags.error(`Failed to set uid/gid for misc checker script: unknown user ${c.user} - removing`, env.locations.get(c, 'user'), 'user');
+            env.diags.error(`Failed to set uid/gid for misc checker script: unknown user ${c.user}`, env.locations.get(c, 'user'), 'user');
           }
           if ('connection' in c.effective && c.effective.connection.bindIf !== undefined && !env.host.interfaceExists(c.effective.connection.bindIf)) {
             env.diags.warning(`bind_if interface ${c.effective.connection.bindIf} does not exist`, env.locations.get(c, 'bindIf'), 'bind_if');

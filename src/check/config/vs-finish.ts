@@ -89,7 +89,7 @@ export function finishVirtualServer(vs: VirtualServer, ctx: CompileContext, loc:
     resolveCheckers(vs, rs, ctx);
   }
   if (vs.realServers.length > 0 && vs.quorum > weightSum && weightSum >= 1) {
-    warn(`Virtual server ${name}: quorum ${vs.quorum} exceeds total weight of real servers ${weightSum}, reducing quorum to ${weightSum}`, ctx.locations.get(vs, 'quorum'));
+    warn(`quorum ${vs.quorum} for ${name} exceeds total weight of real servers ${weightSum}, reducing quorum to ${weightSum}`, ctx.locations.get(vs, 'quorum'));
     vs.quorum = weightSum;
   }
   if (vs.hysteresis >= vs.quorum) {

@@ -180,3 +180,30 @@ test('cross-references: track_file, bfd_instance, lvs_sync_daemon instance, chec
   assert.equal(tcp!.type === 'TCP_CHECK' && tcp!.effective.logAllFailures, true);
   assert.equal((config.global as { lvsSyncDaemon?: unknown }).lvsSyncDaemon, undefined);
 });
+
+test('check fragment: scripts for script security, and the checks against the running system', () => {
+  const r = compile(
+    `global_defs {\n  lvs_notify_fifo_script /bin/fifo\n}\n` +
+      vs(
+        '  quorum_up /bin/qup\n  real_server 10.0.1.1 80 {\n    notify_down "/bin/down x"\n    MISC_CHECK {\n      misc_path /bin/check\n      user ghost\n    }\n    TCP_CHECK {\n      bind_if nosuch0\n    }\n  }',
+      ),
+  );
+  assert.deepEqual(r.problems, []);
+  const config = r.config as unknown as CheckFragment;
+  assert.deepEqual(
+    checkFragment.scripts!(config).map((s) => [s.what, s.script.argv.join(' ')]),
+    [
+      ['quorum_up of virtual server [10.0.0.1]:tcp:80', '/bin/qup'],
+      ['notify_down of real server 10.0.1.1', '/bin/down x'],
+      ['MISC_CHECK of real server 10.0.1.1', '/bin/check'],
+      ['lvs_notify_fifo_script', '/bin/fifo'],
+    ],
+  );
+  const diags = new Diagnostics();
+  const host = { interfaceExists: (n: string) => n === 'lo', userExists: (n: string) => n === 'root', groupExists: () => true };
+  checkFragment.checkEnvironment!(config, { host, diags, locations: r.locations });
+  assert.deepEqual(diags.items.map(formatDiagnostic), [
+    't.conf:13:7: error: user: Failed to set uid/gid for misc checker script: unknown user ghost',
+    't.conf:16:7: warning: bind_if: bind_if interface nosuch0 does not exist',
+  ]);
+});

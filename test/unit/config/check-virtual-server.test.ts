@@ -220,7 +220,7 @@ test('virtual_server: ops with UDP, sorry server with its own method and inhibit
 test('virtual_server: quorum above the total weight is reduced; hysteresis must stay below quorum', () => {
   const r = compile(vs(`  quorum 10\n  hysteresis 5\n  real_server 10.0.1.1 80 {\n    weight 3\n  }\n  real_server 10.0.1.2 80 {\n  }`));
   assert.deepEqual(r.problems, [
-    't.conf:5:3: warning: virtual_server: Virtual server [10.0.0.1]:tcp:80: quorum 10 exceeds total weight of real servers 4, reducing quorum to 4',
+    't.conf:5:3: warning: virtual_server: quorum 10 for [10.0.0.1]:tcp:80 exceeds total weight of real servers 4, reducing quorum to 4',
     't.conf:6:3: error: virtual_server: Virtual server [10.0.0.1]:tcp:80: hysteresis 5 >= quorum 4; setting hysteresis to 3',
   ]);
   assert.deepEqual([r.config.virtualServers[0]!.quorum, r.config.virtualServers[0]!.hysteresis], [4, 3]);
