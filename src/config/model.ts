@@ -5,6 +5,14 @@
  */
 import type { GlobalFragment } from './global/index.js';
 import type { VrrpFragment } from '../vrrp/config/index.js';
+import type { DaemonFragment } from '../supervisor/config/index.js';
+import type { InterfaceSettingsFragment } from '../vrrp/config/interface-settings.js';
+import type { BfdFragment } from '../bfd/config/index.js';
 import type { CheckFragment } from '../check/config/index.js';
 
-export type Config = GlobalFragment & VrrpFragment & CheckFragment;
+export type Config = GlobalFragment
+  & DaemonFragment
+  & VrrpFragment
+  & InterfaceSettingsFragment
+  & BfdFragment
+  & CheckFragment;

@@ -7,6 +7,9 @@ import { defineBlock } from './schema/define.js';
 import type { Keyword } from './schema/types.js';
 import { globalFragment } from './global/index.js';
 import { vrrpFragment } from '../vrrp/config/index.js';
+import { daemonFragment } from '../supervisor/config/index.js';
+import { interfaceSettingsFragment } from '../vrrp/config/interface-settings.js';
+import { bfdFragment } from '../bfd/config/index.js';
 import { checkFragment } from '../check/config/index.js';
 
 /** Fragments are typed on their own part of Config; the root applies them to the whole. */
@@ -14,7 +17,14 @@ function part<F>(f: Fragment<F> & (Config extends F ? unknown : never)): Fragmen
   return f as unknown as Fragment<Config>;
 }
 
-export const fragments: readonly Fragment<Config>[] = [part(globalFragment), part(vrrpFragment), part(checkFragment)];
+export const fragments: readonly Fragment<Config>[] = [
+  part(globalFragment),
+  part(daemonFragment),
+  part(vrrpFragment),
+  part(interfaceSettingsFragment),
+  part(bfdFragment),
+  part(checkFragment),
+];
 
 export const rootBlock = defineBlock<Config>({
   name: 'keepalived.conf',

@@ -107,11 +107,31 @@ export const delayValue = timer(0, TIMER_MAX_MS);
 
 const UINT_MAX = 4294967295;
 
-/** `retryAliases`: HTTP_GET/SSL_GET also accept the deprecated nb_get_retry. */
-export function timingKeywords(opts: { retryAliases?: Alias[] } = {}): Keyword<TimedChecker>[] {
+export interface TimingOptions {
+  /** HTTP_GET/SSL_GET also accept the deprecated nb_get_retry … */
+  retryAliases?: Alias[];
+  /** … and keepalived reports its use as a config error, so -t fails: we warn with its words. */
+  retryAliasWarning?: string;
+}
+
+function retryKeyword(opts: TimingOptions): Keyword<TimedChecker> {
+  const k = keywordsFor<TimedChecker>();
+  const retry = k.scalar('retry', int(0, UINT_MAX), 'retry', { tag: 'COMMON', aliases: opts.retryAliases ?? [], doc: 'Failed checks in a row before the server counts as down (0 = the first failure).', default: 'inherited; 1 (DNS 3, MISC 0)' });
+  const warning = opts.retryAliasWarning;
+  if (!warning) return retry;
+  return {
+    ...retry,
+    apply(m, stmt, ctx) {
+      if (stmt.keyword.text !== 'retry') ctx.diags.warning(warning, stmt.keyword.loc, stmt.keyword.text);
+      retry.apply(m, stmt, ctx);
+    },
+  };
+}
+
+export function timingKeywords(opts: TimingOptions = {}): Keyword<TimedChecker>[] {
   const k = keywordsFor<TimedChecker>();
   return [
-    k.scalar('retry', int(0, UINT_MAX), 'retry', { tag: 'COMMON', aliases: opts.retryAliases ?? [], doc: 'Failed checks in a row before the server counts as down (0 = the first failure).', default: 'inherited; 1 (DNS 3, MISC 0)' }),
+    retryKeyword(opts),
     k.scalar('delay_before_retry', delayValue, 'delayBeforeRetryMs', { tag: 'COMMON', doc: 'Seconds between a failed check and its retry.', default: 'inherited; 1 (HTTP/SSL 3, DNS delay_loop)' }),
     k.scalar('delay_loop', delayLoopValue, 'delayLoopMs', { tag: 'COMMON', doc: 'Seconds between checks.', default: 'inherited; 60' }),
     k.scalar('warmup', delayValue, 'warmupMs', { tag: 'RARE', doc: 'The first check starts after a random delay of up to this many seconds (0: at once).', default: 'inherited; delay_loop' }),
@@ -125,7 +145,7 @@ export const interfaceName = word('IFNAME', (w) => {
   if (w.text.length > 15) throw new ConfigValueError(`Interface name ${w.text} is too long (at most 15 characters)`, w.loc);
 });
 
-export function connectionKeywords(opts: { retryAliases?: Alias[] } = {}): Keyword<ConnectedChecker>[] {
+export function connectionKeywords(opts: TimingOptions = {}): Keyword<ConnectedChecker>[] {
   const k = keywordsFor<ConnectedChecker>();
   return [
     k.scalar('connect_ip', ipAddress(), 'connectIp', { tag: 'COMMON', doc: 'Address to check instead of the real server address.', default: 'the real server address' }),

@@ -238,7 +238,10 @@ function httpSpec(name: 'HTTP_GET' | 'SSL_GET'): CheckerSpec<HttpCheck> {
           (m) => (m.sniName === undefined ? [] : [{ words: ['sni_name', m.sniName] }]),
         ),
         ...(ssl ? [k.flag('tls_compliant', 'tlsCompliant', { tag: 'RARE', since: '2.3', doc: 'Send a TLS close_notify before closing.' })] : []),
-        ...(connectionKeywords({ retryAliases: [{ name: 'nb_get_retry', deprecated: true }] }) as Keyword<HttpCheck>[]),
+        ...(connectionKeywords({
+          retryAliases: [{ name: 'nb_get_retry', deprecated: true }],
+          retryAliasWarning: "nb_get_retry is deprecated - please use 'retry'",
+        }) as Keyword<HttpCheck>[]),
       ],
       finish(m, ctx) {
         // keepalived drops a url without a path (with an error) and keeps the others.

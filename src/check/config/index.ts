@@ -26,6 +26,8 @@ import { applySsl, printSsl, sslBlock, type SslContext } from './ssl.js';
 import { virtualServerBlock, virtualServerHead, type VirtualServer } from './virtual-server.js';
 import { familyFromGroup, formatVirtualServer } from './vs-finish.js';
 import type { TrackWeight } from './file.js';
+import type { BfdInstance } from '../../bfd/config/index.js';
+import type { Config } from '../../config/model.js';
 
 export type { VirtualServer, VsService, SorryServer, Scheduler, Protocol, Granularity } from './virtual-server.js';
 export type { RealServer } from './real-server.js';
@@ -41,21 +43,27 @@ export interface CheckFragment {
 }
 
 /**
- * What the cross-references read from other fragments. Those fragments are
- * written in parallel (track_file by the VRRP tables, bfd_instance by the BFD
- * tables); until they are part of Config these fields are absent and the
- * checks are skipped. INTEGRATION: once they land, make sure the field names
- * below match theirs (then the checks run with no other change).
+ * What the cross-references read from other fragments, by the names those
+ * fragments use. bfd_instance (src/bfd/config) is part of Config; the type
+ * assertion below breaks the build if its fields are renamed. track_file and
+ * vrrp_instance come with the VRRP tables, written in parallel: until they are
+ * part of Config these fields are absent and those two checks are skipped.
+ * INTEGRATION: when they land, check that `trackFiles` / `vrrpInstances` (and
+ * their `name` / `weight`) are the names they use, and add them to the
+ * assertion below.
  */
 interface CrossReferenceSources {
   global: Partial<LvsGlobals>;
-  /** Top-level track_file blocks (kw-vrrp: src/vrrp/config/track-file.ts). */
+  /** Top-level track_file blocks (VRRP tables). */
   trackFiles: readonly { name: string; weight?: TrackWeight }[];
-  /** bfd_instance blocks (kw-global: src/bfd/config). */
-  bfdInstances: readonly { name: string; eventsToVrrp?: boolean; eventsToChecker?: boolean }[];
-  /** vrrp_instance blocks (kw-vrrp). */
+  bfdInstances: readonly Pick<BfdInstance, 'name' | 'eventsToVrrp' | 'eventsToChecker'>[];
+  /** vrrp_instance blocks (VRRP tables). */
   vrrpInstances: readonly { name: string }[];
 }
+
+/** Compile-time check that Config still provides what the cross-references read. */
+type Provides<T extends Partial<CrossReferenceSources>> = T;
+export type CrossReferencesAvailable = Provides<Pick<Config, 'global' | 'bfdInstances'>>;
 
 const k = keywordsFor<CheckFragment>();
 
@@ -227,7 +235,7 @@ function crossReferences(config: CheckFragment & Partial<CrossReferenceSources>,
         } else if (c.type === 'BFD_CHECK') {
           const b = bfds?.get(c.name);
           // A bfd_instance marked `vrrp` but not `checker` is not sent to the checker process.
-          if (bfds && (!b || (b.eventsToVrrp === true && b.eventsToChecker !== true))) {
+          if (bfds && (!b || !b.eventsToChecker)) {
             ctx.diags.error(`(${rs.address}) BFD_CHECK - BFD ${c.name} not configured${b ? ' for the checker process' : ''} - removing`, ctx.locations.get(c), 'BFD_CHECK');
             dropped.add(c);
           }

@@ -6,6 +6,7 @@
  */
 import type { CompileContext, Keyword } from '../schema/types.js';
 import type { SourceLocation } from '../diagnostics.js';
+import type { EnvironmentContext, ScriptUse } from '../fragment.js';
 
 export interface GlobalArea<A> {
   readonly name: string;
@@ -13,6 +14,10 @@ export interface GlobalArea<A> {
   create(): A;
   /** Checks across this area's fields once global_defs is read. Idempotent. */
   finish?(globals: A, ctx: CompileContext, loc: SourceLocation): void;
+  /** The scripts this area configures (see Fragment.scripts). */
+  scripts?(globals: A): ScriptUse[];
+  /** Checks against the running system (see Fragment.checkEnvironment). */
+  checkEnvironment?(globals: A, ctx: EnvironmentContext): void;
 }
 
 export function defineGlobalArea<A>(area: GlobalArea<A>): GlobalArea<A> {

@@ -7,10 +7,25 @@ import { defineFragment } from '../fragment.js';
 import { defineBlock, keywordsFor } from '../schema/define.js';
 import type { Keyword } from '../schema/types.js';
 import type { GlobalArea } from './area.js';
+import { fifoArea, type FifoGlobals } from './fifo.js';
+import { identityArea, type IdentityGlobals } from './identity.js';
+import { netlinkArea, type NetlinkGlobals } from './netlink.js';
+import { processArea, type ProcessGlobals } from './process.js';
+import { reloadArea, type ReloadGlobals } from './reload.js';
+import { scriptsArea, type ScriptGlobals } from './scripts.js';
+import { snmpArea, type SnmpGlobals } from './snmp.js';
 import { lvsArea, type LvsGlobals } from './lvs.js';
 
 /** Every global_defs setting; one slice per area file. */
-export type GlobalDefs = Record<never, never> & LvsGlobals;
+export type GlobalDefs = Record<never, never>
+  & IdentityGlobals
+  & ScriptGlobals
+  & FifoGlobals
+  & ProcessGlobals
+  & NetlinkGlobals
+  & SnmpGlobals
+  & ReloadGlobals
+  & LvsGlobals;
 
 /** Areas are typed on their own slice of GlobalDefs; the block applies them to the whole. */
 export function area<A>(a: GlobalArea<A> & (GlobalDefs extends A ? unknown : never)): GlobalArea<GlobalDefs> {
@@ -18,7 +33,14 @@ export function area<A>(a: GlobalArea<A> & (GlobalDefs extends A ? unknown : nev
 }
 
 const areas: readonly GlobalArea<GlobalDefs>[] = [
-  // area(identityArea), area(vrrpDefaultsArea), … one line per area file
+  // one line per area file
+  area(identityArea),
+  area(scriptsArea),
+  area(fifoArea),
+  area(processArea),
+  area(netlinkArea),
+  area(snmpArea),
+  area(reloadArea),
   area(lvsArea),
 ];
 
@@ -42,4 +64,8 @@ export const globalFragment = defineFragment<GlobalFragment>({
   name: 'global',
   create: () => ({ global: globalDefsBlock.create() }),
   keywords: [k.child('global_defs', globalDefsBlock, 'global', { tag: 'CORE', doc: globalDefsBlock.doc })],
+  scripts: (c) => areas.flatMap((a) => a.scripts?.(c.global) ?? []),
+  checkEnvironment(c, ctx) {
+    for (const a of areas) a.checkEnvironment?.(c.global, ctx);
+  },
 });

@@ -63,7 +63,8 @@ export function applyBlock<M>(spec: BlockSpec<M>, model: M, stmts: readonly Stmt
       continue;
     }
     const { kw, alias } = entry;
-    if (alias?.deprecated) ctx.diags.warning(`'${alias.name}' is deprecated, use '${kw.name}'`, stmt.keyword.loc, alias.name);
+    // A notice, not a warning: keepalived accepts these and its -t still exits 0.
+    if (alias?.deprecated) ctx.diags.notice(`'${alias.name}' is deprecated, use '${kw.name}'`, stmt.keyword.loc, alias.name);
     if (kw.support === 'recognised') ctx.diags.notice('recognised, not supported yet', stmt.keyword.loc, kw.name);
     guarded(ctx, kw.name, stmt.keyword.loc, () => kw.apply(model, stmt, ctx));
   }

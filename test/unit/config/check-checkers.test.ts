@@ -143,8 +143,9 @@ test('FILE_CHECK: track_file and weight; no timing or connection options', () =>
 });
 
 test('BFD_CHECK: name and alpha; a bfd_instance only once per real server', () => {
-  const { r, c } = firstChecker(vs('  alpha\n  real_server 10.0.1.1 80 {\n    BFD_CHECK {\n      name bfd1\n    }\n    BFD_CHECK {\n      name bfd1\n      alpha off\n    }\n  }'));
-  assert.deepEqual(r.problems, ['t.conf:10:5: error: BFD_CHECK: BFD_CHECK - RS already monitoring bfd1 - skipping checker']);
+  const bfd = 'bfd_instance bfd1 {\n  neighbor_ip 10.0.1.1\n}\n'; // lines 1-3
+  const { r, c } = firstChecker(bfd + vs('  alpha\n  real_server 10.0.1.1 80 {\n    BFD_CHECK {\n      name bfd1\n    }\n    BFD_CHECK {\n      name bfd1\n      alpha off\n    }\n  }'));
+  assert.deepEqual(r.problems, ['t.conf:13:5: error: BFD_CHECK: BFD_CHECK - RS already monitoring bfd1 - skipping checker']);
   assert.deepEqual(c, { type: 'BFD_CHECK', name: 'bfd1', effective: { alpha: true } });
   const bad = compile(withChecker('    BFD_CHECK {\n      name abcdefghijklmnopqrstuvwxyz0123456\n    }'));
   assert.deepEqual(bad.problems, [
@@ -153,16 +154,26 @@ test('BFD_CHECK: name and alpha; a bfd_instance only once per real server', () =
   ]);
 });
 
-/** The cross-references run against other fragments' blocks; here a hand-made config stands in for them. */
-test('cross-references: track_file, bfd_instance, lvs_sync_daemon instance, checker_log_all_failures', () => {
+test('BFD_CHECK: the bfd_instance must exist and report to the checker process', () => {
   const r = compile(
-    withChecker('    FILE_CHECK {\n      track_file tf1\n    }\n    FILE_CHECK {\n      track_file nope\n    }\n    BFD_CHECK {\n      name b1\n    }\n    BFD_CHECK {\n      name vrrp_only\n    }\n    TCP_CHECK {\n    }'),
+    'bfd_instance to_both {\n  neighbor_ip 10.0.1.1\n}\nbfd_instance to_vrrp {\n  neighbor_ip 10.0.1.2\n  vrrp\n}\n' + // lines 1-7
+      withChecker('    BFD_CHECK {\n      name to_both\n    }\n    BFD_CHECK {\n      name to_vrrp\n    }\n    BFD_CHECK {\n      name nope\n    }'),
   );
+  assert.deepEqual(r.problems, [
+    't.conf:16:5: error: BFD_CHECK: (10.0.1.1) BFD_CHECK - BFD to_vrrp not configured for the checker process - removing',
+    't.conf:19:5: error: BFD_CHECK: (10.0.1.1) BFD_CHECK - BFD nope not configured - removing',
+  ]);
+  assert.deepEqual(r.config.virtualServers[0]!.realServers[0]!.checkers.map((c) => c.type === 'BFD_CHECK' && c.name), ['to_both']);
+  assertRoundTrip(r.config);
+});
+
+/** track_file and vrrp_instance come with the VRRP tables; a hand-made config stands in for them. */
+test('cross-references: track_file, lvs_sync_daemon instance, checker_log_all_failures', () => {
+  const r = compile(withChecker('    FILE_CHECK {\n      track_file tf1\n    }\n    FILE_CHECK {\n      track_file nope\n    }\n    TCP_CHECK {\n    }'));
   assert.deepEqual(r.problems, []);
   const config = r.config as unknown as CheckFragment & Record<string, unknown>;
   Object.assign(config, {
     trackFiles: [{ name: 'tf1', weight: { weight: 3, reverse: false } }],
-    bfdInstances: [{ name: 'b1', eventsToVrrp: true, eventsToChecker: true }, { name: 'vrrp_only', eventsToVrrp: true, eventsToChecker: false }],
     vrrpInstances: [{ name: 'VI_1' }],
     global: { checkerLogAllFailures: true, lvsSyncDaemon: { interface: 'eth0', instance: 'VI_9' } },
   });
@@ -170,12 +181,11 @@ test('cross-references: track_file, bfd_instance, lvs_sync_daemon instance, chec
   checkFragment.finish!(config, { diags, locations: r.locations, path: [] });
   assert.deepEqual(diags.items.map(formatDiagnostic), [
     't.conf:9:5: error: FILE_CHECK: track_file nope not found - removing FILE_CHECK',
-    't.conf:15:5: error: BFD_CHECK: (10.0.1.1) BFD_CHECK - BFD vrrp_only not configured for the checker process - removing',
     'error: lvs_sync_daemon: Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config',
   ]);
   const checkers = config.virtualServers[0]!.realServers[0]!.checkers;
-  assert.deepEqual(checkers.map((c) => c.type), ['FILE_CHECK', 'BFD_CHECK', 'TCP_CHECK']);
-  const [file, , tcp] = checkers;
+  assert.deepEqual(checkers.map((c) => c.type), ['FILE_CHECK', 'TCP_CHECK']);
+  const [file, tcp] = checkers;
   assert.deepEqual(file!.type === 'FILE_CHECK' && file!.effective, { weight: { weight: 3, reverse: false } });
   assert.equal(tcp!.type === 'TCP_CHECK' && tcp!.effective.logAllFailures, true);
   assert.equal((config.global as { lvsSyncDaemon?: unknown }).lvsSyncDaemon, undefined);

@@ -31,7 +31,7 @@ test('HTTP_GET: urls with path, status codes and digest; the checker options', (
       '      delay_before_retry 2',
     ].join('\n'),
   );
-  assert.deepEqual(r.problems, ["t.conf:22:7: warning: nb_get_retry: 'nb_get_retry' is deprecated, use 'retry'"]);
+  assert.deepEqual(r.problems, ["t.conf:22:7: warning: nb_get_retry: nb_get_retry is deprecated - please use 'retry'"]);
   assert.ok(c);
   const base = { regexNoMatch: false, regexOptions: [], regexMinOffset: 0, tlsCompliant: false };
   assert.deepEqual(c.urls, [

@@ -61,7 +61,7 @@ test('examples: the user guide health-check case study, as keepalived reads it',
   assert.ok(http.type === 'HTTP_GET');
   assert.deepEqual([http.effective.retry, http.effective.delayBeforeRetryMs, http.effective.connection.timeoutMs, http.urls.length], [3, 2000, 3000, 2]);
   assert.deepEqual(
-    r.diagnostics.items.filter((d) => d.keyword === 'nb_get_retry').map(formatDiagnostic),
-    ["ug.conf:43:13: warning: nb_get_retry: 'nb_get_retry' is deprecated, use 'retry'", "ug.conf:55:13: warning: nb_get_retry: 'nb_get_retry' is deprecated, use 'retry'"],
+    r.diagnostics.items.filter((d) => d.keyword === 'nb_get_retry' && d.severity === 'warning').map(formatDiagnostic),
+    ["ug.conf:43:13: warning: nb_get_retry: nb_get_retry is deprecated - please use 'retry'", "ug.conf:55:13: warning: nb_get_retry: nb_get_retry is deprecated - please use 'retry'"],
   );
 });
