@@ -8,10 +8,12 @@
  *  - a virtual server without real servers is dropped, as keepalived does;
  *  - FILE_CHECK names a track_file, BFD_CHECK a bfd_instance, and global
  *    lvs_sync_daemon a vrrp_instance (see crossReferences below);
- *  - the global checker_log_all_failures switches every checker's on.
+ *  - the global checker_log_all_failures switches every checker's on, and the
+ *    global smtp_alert_checker / smtp_alert give the smtp_alert defaults.
  */
 import type { SourceLocation } from '../../config/diagnostics.js';
 import { defineFragment, type ScriptUse } from '../../config/fragment.js';
+import type { IdentityGlobals } from '../../config/global/identity.js';
 import type { LvsGlobals } from '../../config/global/lvs.js';
 import { keywordsFor } from '../../config/schema/define.js';
 import type { BlockSpec, CompileContext } from '../../config/schema/types.js';
@@ -53,7 +55,7 @@ export interface CheckFragment {
  * assertion below.
  */
 interface CrossReferenceSources {
-  global: Partial<LvsGlobals>;
+  global: Partial<LvsGlobals & Pick<IdentityGlobals, 'smtpAlert' | 'smtpAlertChecker'>>;
   /** Top-level track_file blocks (VRRP tables). */
   trackFiles: readonly { name: string; weight?: TrackWeight }[];
   bfdInstances: readonly Pick<BfdInstance, 'name' | 'eventsToVrrp' | 'eventsToChecker'>[];
@@ -221,9 +223,14 @@ function crossReferences(config: CheckFragment & Partial<CrossReferenceSources>,
   const trackFiles = config.trackFiles ? new Map(config.trackFiles.map((t) => [t.name, t])) : undefined;
   const bfds = config.bfdInstances ? new Map(config.bfdInstances.map((b) => [b.name, b])) : undefined;
   const logAll = config.global?.checkerLogAllFailures === true;
+  // smtp_alert: the block's, else global smtp_alert_checker, else global smtp_alert, else
+  // off for virtual servers and on for real servers (keepalived keeps that old asymmetry).
+  const globalAlert = config.global?.smtpAlertChecker ?? config.global?.smtpAlert;
   const dropped = new Set<object>();
   for (const vs of config.virtualServers) {
+    vs.effective.smtpAlert = vs.smtpAlert ?? globalAlert ?? false;
     for (const rs of vs.realServers) {
+      rs.effective.smtpAlert = rs.smtpAlert ?? globalAlert ?? true;
       for (const c of rs.checkers) {
         if (c.type === 'FILE_CHECK') {
           const t = trackFiles?.get(c.trackFile);

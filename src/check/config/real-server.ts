@@ -40,6 +40,8 @@ export interface RealServer extends ServerAddress, TimingFields {
     weight: number;
     forwarding: Forwarding;
     inhibitOnFailure: boolean;
+    /** smtp_alert, else global smtp_alert_checker, else smtp_alert, else on (keepalived's default for real servers). */
+    smtpAlert: boolean;
   };
 }
 
@@ -86,7 +88,7 @@ export const realServerHead: Head<RealServer, ServerAddress> = {
 export const realServerBlock = defineBlock<RealServer>({
   name: 'real_server',
   doc: 'A real server (IPVS destination) of the virtual server, with its health checkers.',
-  create: () => ({ address: '', family: 4, checkers: [], effective: { weight: 1, forwarding: { method: 'NAT' }, inhibitOnFailure: false } }),
+  create: () => ({ address: '', family: 4, checkers: [], effective: { weight: 1, forwarding: { method: 'NAT' }, inhibitOnFailure: false, smtpAlert: true } }),
   keywords: [
     k.scalar('weight', int(0, IPVS_WEIGHT_LIMIT), 'weight', { tag: 'CORE', doc: 'IPVS weight.', default: "the virtual server's weight (1)" }),
     k.scalar('lvs_method', forwardingValue('real'), 'forwarding', { tag: 'RARE', doc: 'Forwarding method for this server; a tunnelled server may differ in address family.', default: "the virtual server's" }),

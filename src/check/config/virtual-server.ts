@@ -89,6 +89,10 @@ export interface VirtualServer extends TimingFields {
   snmpName?: string;
   sorryServer?: SorryServer;
   realServers: RealServer[];
+  effective: {
+    /** smtp_alert, else global smtp_alert_checker, else smtp_alert, else off. */
+    smtpAlert: boolean;
+  };
 }
 
 const UINT_MAX = 4294967295;
@@ -241,6 +245,7 @@ export const virtualServerBlock = defineBlock<VirtualServer>({
     hysteresis: 0,
     weight: 1,
     realServers: [],
+    effective: { smtpAlert: false },
   }),
   keywords: [
     required('lvs_sched', schedulerValue, 'scheduler', { tag: 'CORE', aliases: ['lb_algo'], default: 'none (keepalived: error, then wlc)', doc: 'IPVS scheduler.' }),

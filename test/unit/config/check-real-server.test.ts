@@ -50,7 +50,7 @@ test('real_server: its sixteen options', () => {
     smtpAlert: false,
     virtualhost: 'rs1.example.com',
     snmpName: 'rs1',
-    effective: { weight: 0, forwarding: { method: 'TUN', tunnel: { type: 'gue', port: 6080, checksum: 'csum' } }, inhibitOnFailure: false },
+    effective: { weight: 0, forwarding: { method: 'TUN', tunnel: { type: 'gue', port: 6080, checksum: 'csum' } }, inhibitOnFailure: false, smtpAlert: false },
   });
   assertRoundTrip(r.config);
 });
@@ -173,4 +173,17 @@ test('real_server: ports for NAT, direct routing and a port-less service', () =>
   assert.deepEqual(r.problems, ["t.conf:9:3: warning: virtual_server: virtual server [10.0.0.1]:tcp:80 and real server [10.0.1.3]:tcp:8080 ports don't match - resetting"]);
   assert.deepEqual(r.config.virtualServers[0]!.realServers.map((rs) => rs.port), [80, 8080, 80]);
   assertRoundTrip(r.config);
+});
+
+test('smtp_alert: the block decides, else global smtp_alert_checker, else smtp_alert; real servers default on, virtual servers off', () => {
+  const body = vs('  real_server 10.0.1.1 80 {\n  }\n  real_server 10.0.1.2 80 {\n    smtp_alert off\n  }');
+  const alerts = (prefix: string) => {
+    const r = compile(prefix + body);
+    assert.deepEqual(r.problems, []);
+    const v = r.config.virtualServers[0]!;
+    return [v.effective.smtpAlert, ...v.realServers.map((rs) => rs.effective.smtpAlert)];
+  };
+  assert.deepEqual(alerts(''), [false, true, false]);
+  assert.deepEqual(alerts('global_defs {\n  smtp_alert\n}\n'), [true, true, false]);
+  assert.deepEqual(alerts('global_defs {\n  smtp_alert\n  smtp_alert_checker off\n}\n'), [false, false, false]);
 });

@@ -69,14 +69,15 @@ test('virtual_server: the CORE and COMMON keywords, with keepalived defaults for
     quorumDown: { argv: ['/bin/down'] },
     weight: 1,
     virtualhost: 'www.example.com',
+    effective: { smtpAlert: false },
   });
   assert.deepEqual(sorryServer, { address: '192.168.100.100', family: 4, port: 80, inhibit: false, effective: { forwarding: { method: 'DR' } } });
   // Direct routing: the port-less real server takes the service's port; weights and inhibit come from the VS.
   assert.deepEqual(
     realServers.map((rs) => [rs.address, rs.port, rs.effective]),
     [
-      ['192.168.100.2', 80, { weight: 2, forwarding: { method: 'DR' }, inhibitOnFailure: true }],
-      ['192.168.100.3', 80, { weight: 1, forwarding: { method: 'DR' }, inhibitOnFailure: true }],
+      ['192.168.100.2', 80, { weight: 2, forwarding: { method: 'DR' }, inhibitOnFailure: true, smtpAlert: true }],
+      ['192.168.100.3', 80, { weight: 1, forwarding: { method: 'DR' }, inhibitOnFailure: true, smtpAlert: true }],
     ],
   );
   assertRoundTrip(r.config);
