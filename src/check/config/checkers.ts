@@ -120,7 +120,8 @@ export function resolveChecker(c: Checker, from: CheckerContext, rs: ServerAddre
         return false;
       }
       if (NEEDS_PORT.has(c.type) && cc.effective.connection.port === 0) {
-        ctx.diags.warning(`${c.type} has no port to connect to: set connect_port or give the real server a port`, loc, c.type);
+        // keepalived says nothing (and connects to port 0): a notice keeps -t's exit code.
+        ctx.diags.notice(`${c.type} has no port to connect to: set connect_port or give the real server a port`, loc, c.type);
       }
       if (c.type === 'HTTP_GET' || c.type === 'SSL_GET') {
         const vh = c.virtualhost ?? from.virtualhost;

@@ -179,7 +179,8 @@ function urlBlock(ssl: boolean): BlockSpec<HttpUrl> {
     finish(m, ctx, loc) {
       const regexParams = m.regexNoMatch || m.regexOptions.length > 0 || m.regexMinOffset > 0 || m.regexMaxOffset !== undefined || m.regexStack !== undefined;
       if (m.regex === undefined && regexParams) {
-        ctx.diags.warning('regex parameters specified without regex - ignoring them', loc, 'url');
+        // keepalived only logs this, so -t's exit code stays as it is: a notice.
+        ctx.diags.notice('regex parameters specified without regex - ignoring them', loc, 'url');
         m.regexNoMatch = false;
         m.regexOptions = [];
         m.regexMinOffset = 0;

@@ -129,7 +129,7 @@ export const checkFragment = defineFragment<CheckFragment>({
             env.diags.error(`Failed to set uid/gid for misc checker script: unknown user ${c.user}`, env.locations.get(c, 'user'), 'user');
           }
           if ('connection' in c.effective && c.effective.connection.bindIf !== undefined && !env.host.interfaceExists(c.effective.connection.bindIf)) {
-            env.diags.warning(`bind_if interface ${c.effective.connection.bindIf} does not exist`, env.locations.get(c, 'bindIf'), 'bind_if');
+            env.diags.notice(`bind_if interface ${c.effective.connection.bindIf} does not exist`, env.locations.get(c, 'bindIf'), 'bind_if');
           }
         }
       }
@@ -164,7 +164,7 @@ function linkGroup(vs: VirtualServer, g: VirtualServerGroup | undefined, ctx: Co
     else if (!f.v4) {
       // Only fwmarks without a family: nothing says, keepalived takes IPv4.
       vs.family = 4;
-      ctx.diags.warning(`${g.name}: Virtual server ${name} address family cannot be determined, defaulting to IPv4`, loc, 'virtual_server');
+      ctx.diags.notice(`${g.name}: Virtual server ${name} address family cannot be determined, defaulting to IPv4`, loc, 'virtual_server');
     }
     familyFromGroup.delete(vs);
   }
@@ -206,14 +206,17 @@ function linkGroup(vs: VirtualServer, g: VirtualServerGroup | undefined, ctx: Co
   return true;
 }
 
-/** Two virtual servers for one IPVS service collide in the kernel; keepalived only finds out at run time. */
+/**
+ * Two virtual servers for one IPVS service collide in the kernel; keepalived
+ * only finds out at run time and its -t passes, so this is a notice.
+ */
 function warnDuplicateServices(list: readonly VirtualServer[], ctx: CompileContext): void {
   const seen = new Set<string>();
   for (const vs of list) {
     const s = vs.service;
     const key =
       s.type === 'address' ? `a ${s.address} ${s.port ?? 0} ${vs.protocol}` : s.type === 'fwmark' ? `f ${s.fwmark} ${vs.family}` : `g ${s.name} ${vs.protocol} ${vs.family}`;
-    if (seen.has(key)) ctx.diags.warning(`virtual server ${formatVirtualServer(vs)} is defined more than once; IPVS accepts only the first`, ctx.locations.get(vs), 'virtual_server');
+    if (seen.has(key)) ctx.diags.notice(`virtual server ${formatVirtualServer(vs)} is defined more than once; IPVS accepts only the first`, ctx.locations.get(vs), 'virtual_server');
     seen.add(key);
   }
 }

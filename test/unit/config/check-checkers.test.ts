@@ -46,9 +46,11 @@ for (const c of badConnection) {
   });
 }
 
-test('checkers: one without a port to connect to is a warning', () => {
+test('checkers: one without a port to connect to gets a notice (keepalived says nothing and connects to port 0)', () => {
   const r = compile(vs('  real_server 10.0.1.1 {\n    TCP_CHECK {\n    }\n    PING_CHECK {\n    }\n  }', 'fwmark 1').replace('protocol TCP\n', '').replace('lvs_method NAT', 'lvs_method DR'));
-  assert.deepEqual(r.problems, ['t.conf:5:5: warning: TCP_CHECK: TCP_CHECK has no port to connect to: set connect_port or give the real server a port']);
+  assert.deepEqual(r.problems, []);
+  const notices = r.diagnostics.items.filter((d) => d.severity === 'notice' && d.keyword === 'TCP_CHECK' && /no port/.test(d.message)).map(formatDiagnostic);
+  assert.deepEqual(notices, ['t.conf:5:5: notice: TCP_CHECK: TCP_CHECK has no port to connect to: set connect_port or give the real server a port']);
 });
 
 test('checkers: several per real server, in order, each type printed in place', () => {
@@ -214,6 +216,6 @@ test('check fragment: scripts for script security, and the checks against the ru
   checkFragment.checkEnvironment!(config, { host, diags, locations: r.locations });
   assert.deepEqual(diags.items.map(formatDiagnostic), [
     't.conf:13:7: error: user: Failed to set uid/gid for misc checker script: unknown user ghost',
-    't.conf:16:7: warning: bind_if: bind_if interface nosuch0 does not exist',
+    't.conf:16:7: notice: bind_if: bind_if interface nosuch0 does not exist',
   ]);
 });

@@ -99,7 +99,6 @@ const badUrl: { line: string; problem: string }[] = [
   { line: 'regex_options shouty', problem: "9:23: error: regex_options: unknown regex option 'shouty'" },
   { line: 'regex_stack 10', problem: '9:9: error: regex_stack: regex_stack requires start and max values' },
   { line: 'regex_stack 10 5', problem: '9:21: error: regex_stack: regex stack start cannot exceed max value' },
-  { line: 'regex_no_match', problem: '7:7: warning: url: regex parameters specified without regex - ignoring them' },
   { line: 'regex x\n        regex_min_offset 9\n        regex_max_offset 3', problem: '7:7: error: url: regex_min_offset 9 > regex_max_offset 3' },
   { line: 'tls_compliant', problem: "9:9: warning: Unknown keyword 'tls_compliant'" },
 ];
@@ -110,6 +109,13 @@ for (const c of badUrl) {
     assert.deepEqual(r.problems, [`t.conf:${c.problem}`]);
   });
 }
+
+test('url: regex options without a regex are dropped with a notice (keepalived only logs it)', () => {
+  const { r, c } = http('      url {\n        path /\n        regex_no_match\n        regex_min_offset 4\n      }');
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.diagnostics.items.filter((d) => d.keyword === 'url' && /regex/.test(d.message)).map((d) => `${d.severity}: ${d.message}`), ['notice: regex parameters specified without regex - ignoring them']);
+  assert.deepEqual([c!.urls[0]!.regexNoMatch, c!.urls[0]!.regexMinOffset], [false, 0]);
+});
 
 test('HTTP_GET: a url without a path and a checker without urls are dropped, as keepalived does', () => {
   const { r } = http('      url {\n        status_code 200\n      }\n      http_protocol 2.0');

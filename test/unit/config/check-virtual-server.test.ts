@@ -274,12 +274,13 @@ test('virtual_server: real servers of another family are dropped unless tunnelle
   assert.deepEqual(r.config.virtualServers[0]!.realServers.map((rs) => rs.address), ['2001:db8::3', '10.0.1.1']);
 });
 
-test('virtual_server: a service without real servers is dropped; one defined twice is a warning', () => {
+test('virtual_server: a service without real servers is dropped; one defined twice gets a notice', () => {
   const r = compile(vs('') + '\n' + vs(RS) + '\n' + vs(RS));
-  assert.deepEqual(r.problems, [
-    't.conf:1:1: error: virtual_server: Virtual server [10.0.0.1]:tcp:80 has no real servers - ignoring',
-    't.conf:14:1: warning: virtual_server: virtual server [10.0.0.1]:tcp:80 is defined more than once; IPVS accepts only the first',
-  ]);
+  assert.deepEqual(r.problems, ['t.conf:1:1: error: virtual_server: Virtual server [10.0.0.1]:tcp:80 has no real servers - ignoring']);
+  assert.deepEqual(
+    r.diagnostics.items.filter((d) => d.severity === 'notice' && /more than once/.test(d.message)).map((d) => `${d.loc!.line}: ${d.message}`),
+    ['14: virtual server [10.0.0.1]:tcp:80 is defined more than once; IPVS accepts only the first'],
+  );
   assert.equal(r.config.virtualServers.length, 2);
 });
 
