@@ -7,7 +7,7 @@
  *    (ipwrapper.c link_vsg_to_vs, check_data.c validate_check_config);
  *  - a virtual server without real servers is dropped, as keepalived does;
  *  - FILE_CHECK names a track_file, BFD_CHECK a bfd_instance, and global
- *    lvs_sync_daemon a vrrp_instance (see crossReferences below);
+ *    lvs_sync_daemon a vrrp_instance, whose VRID is its default sync id;
  *  - the global checker_log_all_failures switches every checker's on, and the
  *    global smtp_alert_checker / smtp_alert give the smtp_alert defaults.
  */
@@ -30,6 +30,7 @@ import { familyFromGroup, formatVirtualServer } from './vs-finish.js';
 import type { TrackWeight } from './file.js';
 import type { BfdInstance } from '../../bfd/config/index.js';
 import type { Config } from '../../config/model.js';
+import type { VrrpInstance } from '../../vrrp/config/instance-model.js';
 
 export type { VirtualServer, VsService, SorryServer, Scheduler, Protocol, Granularity } from './virtual-server.js';
 export type { RealServer } from './real-server.js';
@@ -46,26 +47,19 @@ export interface CheckFragment {
 
 /**
  * What the cross-references read from other fragments, by the names those
- * fragments use. bfd_instance (src/bfd/config) is part of Config; the type
- * assertion below breaks the build if its fields are renamed. track_file and
- * vrrp_instance come with the VRRP tables, written in parallel: until they are
- * part of Config these fields are absent and those two checks are skipped.
- * INTEGRATION: when they land, check that `trackFiles` / `vrrpInstances` (and
- * their `name` / `weight`) are the names they use, and add them to the
- * assertion below.
+ * fragments use (VRRP: src/vrrp/config, BFD: src/bfd/config, global_defs). The
+ * type assertion below breaks the build if any of them is renamed.
  */
 interface CrossReferenceSources {
   global: Partial<LvsGlobals & Pick<IdentityGlobals, 'smtpAlert' | 'smtpAlertChecker'>>;
-  /** Top-level track_file blocks (VRRP tables). */
-  trackFiles: readonly { name: string; weight?: TrackWeight }[];
+  trackFiles: readonly { name: string; weight: TrackWeight }[];
   bfdInstances: readonly Pick<BfdInstance, 'name' | 'eventsToVrrp' | 'eventsToChecker'>[];
-  /** vrrp_instance blocks (VRRP tables). */
-  vrrpInstances: readonly { name: string }[];
+  vrrpInstances: readonly Pick<VrrpInstance, 'name' | 'virtualRouterId' | 'lvsSyncDaemonInterface'>[];
 }
 
 /** Compile-time check that Config still provides what the cross-references read. */
-type Provides<T extends Partial<CrossReferenceSources>> = T;
-export type CrossReferencesAvailable = Provides<Pick<Config, 'global' | 'bfdInstances'>>;
+type Provides<T extends CrossReferenceSources> = T;
+export type CrossReferencesAvailable = Provides<Pick<Config, 'global' | 'trackFiles' | 'bfdInstances' | 'vrrpInstances'>>;
 
 const k = keywordsFor<CheckFragment>();
 
@@ -256,9 +250,30 @@ function crossReferences(config: CheckFragment & Partial<CrossReferenceSources>,
       if (dropped.size > 0) rs.checkers = rs.checkers.filter((c) => !dropped.has(c));
     }
   }
-  const syncd = config.global?.lvsSyncDaemon;
-  if (syncd?.instance !== undefined && config.vrrpInstances && !config.vrrpInstances.some((v) => v.name === syncd.instance)) {
-    ctx.diags.error(`Unable to find vrrp instance ${syncd.instance} for lvs_syncd - clearing lvs_syncd config`, ctx.locations.get(config.global!, 'lvsSyncDaemon'), 'lvs_sync_daemon');
-    delete config.global!.lvsSyncDaemon;
+  syncDaemonInstance(config, ctx);
+}
+
+/**
+ * lvs_sync_daemon follows a vrrp_instance: it must exist, and its VRID is the
+ * default sync id. The old per-instance lvs_sync_daemon_interface sets the same
+ * daemon; keepalived refuses the second of the two, in either order.
+ */
+function syncDaemonInstance(config: CheckFragment & Partial<CrossReferenceSources>, ctx: CompileContext): void {
+  const global = config.global;
+  const syncd = global?.lvsSyncDaemon;
+  if (!global || !syncd || !config.vrrpInstances) return;
+  const where = ctx.locations.get(global, 'lvsSyncDaemon');
+  for (const v of config.vrrpInstances) {
+    if (v.lvsSyncDaemonInterface !== undefined) {
+      ctx.diags.error(`(${v.name}) lvs_sync_daemon_interface has already been specified as ${syncd.interface} (global lvs_sync_daemon) - ignoring`, ctx.locations.get(v, 'lvsSyncDaemonInterface'), 'lvs_sync_daemon_interface');
+    }
   }
+  if (syncd.instance === undefined) return;
+  const inst = config.vrrpInstances.find((v) => v.name === syncd.instance);
+  if (!inst) {
+    ctx.diags.error(`Unable to find vrrp instance ${syncd.instance} for lvs_syncd - clearing lvs_syncd config`, where, 'lvs_sync_daemon');
+    delete global.lvsSyncDaemon;
+    return;
+  }
+  syncd.syncId ??= inst.virtualRouterId;
 }

@@ -14,6 +14,9 @@ import { processArea, type ProcessGlobals } from './process.js';
 import { reloadArea, type ReloadGlobals } from './reload.js';
 import { scriptsArea, type ScriptGlobals } from './scripts.js';
 import { snmpArea, type SnmpGlobals } from './snmp.js';
+import { vrrpDefaultsArea, type VrrpProtocolDefaults } from './vrrp-defaults.js';
+import { vrrpFirewallArea, type VrrpFirewallDefaults } from './vrrp-firewall.js';
+import { vrrpGarpArea, type VrrpGarpDefaults } from './vrrp-garp.js';
 import { lvsArea, type LvsGlobals } from './lvs.js';
 
 /** Every global_defs setting; one slice per area file. */
@@ -25,6 +28,9 @@ export type GlobalDefs = Record<never, never>
   & NetlinkGlobals
   & SnmpGlobals
   & ReloadGlobals
+  & VrrpProtocolDefaults
+  & VrrpGarpDefaults
+  & VrrpFirewallDefaults
   & LvsGlobals;
 
 /** Areas are typed on their own slice of GlobalDefs; the block applies them to the whole. */
@@ -41,6 +47,9 @@ const areas: readonly GlobalArea<GlobalDefs>[] = [
   area(netlinkArea),
   area(snmpArea),
   area(reloadArea),
+  area(vrrpDefaultsArea),
+  area(vrrpGarpArea),
+  area(vrrpFirewallArea),
   area(lvsArea),
 ];
 

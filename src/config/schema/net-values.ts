@@ -18,7 +18,13 @@ export interface IpPrefix {
 }
 
 /** Canonical text of an IPv4/IPv6 address, or undefined when `text` is not one. */
+/** Dotted-quad IPv4 as inet_pton accepts it (no leading zeros): already canonical. */
+const IPV4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4_CANONICAL = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
+
 export function canonicalIp(text: string): { address: string; family: Family } | undefined {
+  // Fast path: most addresses in big configs are plain IPv4 (40,000 real servers).
+  if (IPV4_CANONICAL.test(text)) return { address: text, family: 4 };
   if (text.includes('%')) return undefined; // scope ids are not addresses in keepalived.conf
   const family = isIP(text);
   if (family === 0) return undefined;

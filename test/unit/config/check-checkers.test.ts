@@ -130,7 +130,7 @@ test('UDP_CHECK: hex payload, a reply pattern with wildcards, reply lengths', ()
 });
 
 test('FILE_CHECK: track_file and weight; no timing or connection options', () => {
-  const { r, c } = firstChecker(withChecker('    FILE_CHECK {\n      track_file weights\n      weight -5 reverse\n    }'));
+  const { r, c } = firstChecker('track_file weights {\n  file /run/weights\n}\n' + withChecker('    FILE_CHECK {\n      track_file weights\n      weight -5 reverse\n    }'));
   assert.deepEqual(r.problems, []);
   assert.ok(c && c.type === 'FILE_CHECK');
   assert.deepEqual(c, { type: 'FILE_CHECK', trackFile: 'weights', weight: { weight: -5, reverse: true }, effective: { weight: { weight: -5, reverse: true } } });
@@ -169,28 +169,35 @@ test('BFD_CHECK: the bfd_instance must exist and report to the checker process',
   assertRoundTrip(r.config);
 });
 
-/** track_file and vrrp_instance come with the VRRP tables; a hand-made config stands in for them. */
-test('cross-references: track_file, lvs_sync_daemon instance, checker_log_all_failures', () => {
-  const r = compile(withChecker('    FILE_CHECK {\n      track_file tf1\n    }\n    FILE_CHECK {\n      track_file nope\n    }\n    TCP_CHECK {\n    }'));
-  assert.deepEqual(r.problems, []);
-  const config = r.config as unknown as CheckFragment & Record<string, unknown>;
-  Object.assign(config, {
-    trackFiles: [{ name: 'tf1', weight: { weight: 3, reverse: false } }],
-    vrrpInstances: [{ name: 'VI_1' }],
-    global: { checkerLogAllFailures: true, lvsSyncDaemon: { interface: 'eth0', instance: 'VI_9' } },
-  });
-  const diags = new Diagnostics();
-  checkFragment.finish!(config, { diags, locations: r.locations, path: [] });
-  assert.deepEqual(diags.items.map(formatDiagnostic), [
-    't.conf:9:5: error: FILE_CHECK: track_file nope not found - removing FILE_CHECK',
-    'error: lvs_sync_daemon: Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config',
-  ]);
-  const checkers = config.virtualServers[0]!.realServers[0]!.checkers;
-  assert.deepEqual(checkers.map((c) => c.type), ['FILE_CHECK', 'TCP_CHECK']);
-  const [file, tcp] = checkers;
-  assert.deepEqual(file!.type === 'FILE_CHECK' && file!.effective, { weight: { weight: 3, reverse: false } });
-  assert.equal(tcp!.type === 'TCP_CHECK' && tcp!.effective.logAllFailures, true);
-  assert.equal((config.global as { lvsSyncDaemon?: unknown }).lvsSyncDaemon, undefined);
+test('cross-references: FILE_CHECK and track_file, checker_log_all_failures', () => {
+  const r = compile(
+    'global_defs {\n  checker_log_all_failures\n}\ntrack_file tf1 {\n  file /run/tf1\n  weight 3\n}\n' + // lines 1-7
+      withChecker('    FILE_CHECK {\n      track_file tf1\n    }\n    FILE_CHECK {\n      track_file nope\n    }\n    FILE_CHECK {\n      track_file tf1\n      weight -2\n    }\n    TCP_CHECK {\n    }'),
+  );
+  assert.deepEqual(r.problems, ['t.conf:16:5: error: FILE_CHECK: track_file nope not found - removing FILE_CHECK']);
+  const checkers = r.config.virtualServers[0]!.realServers[0]!.checkers;
+  assert.deepEqual(
+    checkers.map((c) => (c.type === 'FILE_CHECK' ? c.effective.weight : c.type === 'TCP_CHECK' && c.effective.logAllFailures)),
+    [{ weight: 3, reverse: false }, { weight: -2, reverse: false }, true],
+  );
+  assertRoundTrip(r.config);
+});
+
+test('cross-references: lvs_sync_daemon follows a vrrp_instance, whose VRID is the default sync id', () => {
+  const instance = (name: string, extra = '') =>
+    `vrrp_instance ${name} {\n  interface eth0\n  virtual_router_id 51\n  priority 100\n${extra}  virtual_ipaddress {\n    10.0.0.100/24\n  }\n}\n`;
+  const good = compile('global_defs {\n  lvs_sync_daemon eth0 inst VI_1\n}\n' + instance('VI_1'));
+  assert.deepEqual(good.problems, []);
+  assert.deepEqual(good.config.global.lvsSyncDaemon, { interface: 'eth0', instance: 'VI_1', syncId: 51 });
+  assertRoundTrip(good.config);
+  const missing = compile('global_defs {\n  lvs_sync_daemon eth0 inst VI_9\n}\n' + instance('VI_1'));
+  assert.deepEqual(missing.problems, ['t.conf:2:3: error: lvs_sync_daemon: Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config']);
+  assert.equal(missing.config.global.lvsSyncDaemon, undefined);
+  const both = compile('global_defs {\n  lvs_sync_daemon eth0 inst VI_1 id 3\n}\n' + instance('VI_1', '  lvs_sync_daemon_interface eth1\n'));
+  assert.deepEqual(
+    both.problems.filter((p) => !/deprecated/.test(p)),
+    ['t.conf:8:3: error: lvs_sync_daemon_interface: (VI_1) lvs_sync_daemon_interface has already been specified as eth0 (global lvs_sync_daemon) - ignoring'],
+  );
 });
 
 test('check fragment: scripts for script security, and the checks against the running system', () => {

@@ -33,12 +33,23 @@ test('examples: the seed configurations are all there', () => {
   ]);
 });
 
+/**
+ * The errors keepalived 2.2.7 itself reports for a file (checked with `keepalived -t`
+ * in a namespace with the interfaces the file names); each is explained in the file.
+ */
+const KEEPALIVED_ERRORS: Record<string, string[]> = {
+  'userguide-vrrp-director1.conf': [
+    'userguide-vrrp-director1.conf:33:9: error: auth_type: (VI_1) Initial state master is incompatible with AH authentication',
+    'userguide-vrrp-director1.conf:48:9: error: auth_type: (VI_2) Initial state master is incompatible with AH authentication',
+  ],
+};
+
 for (const file of files) {
-  test(`examples: ${file} compiles without errors and round-trips`, () => {
+  test(`examples: ${file} compiles with no errors but keepalived's own, and round-trips`, () => {
     const r = compileLines(lex(readFileSync(join(DIR, file), 'utf8'), file));
     const errors = r.diagnostics.items.filter((d) => d.severity === 'error' || d.severity === 'fatal').map(formatDiagnostic);
-    assert.deepEqual(errors, []);
-    assertRoundTrip(r.config);
+    assert.deepEqual(errors, KEEPALIVED_ERRORS[file] ?? []);
+    assertRoundTrip(r.config, KEEPALIVED_ERRORS[file]);
   });
 }
 
