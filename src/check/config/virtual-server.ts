@@ -20,7 +20,7 @@ import { int, oneOf, word } from '../../config/schema/values.js';
 import { connectTimeoutValue, delayLoopValue, delayValue, type TimingFields } from './checker-common.js';
 import { IPVS_WEIGHT_LIMIT, notifyKeyword, realServerBlock, realServerHead, snmpName, type RealServer } from './real-server.js';
 import { finishVirtualServer } from './vs-finish.js';
-import { fastCanonicalIp, forwardingValue, parseOptionalPort, serverAddress, type Family, type Forwarding, type ServerAddress } from './values.js';
+import { forwardingValue, parseOptionalPort, serverAddress, type Family, type Forwarding, type ServerAddress } from './values.js';
 
 export const SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos'] as const;
 export type Scheduler = (typeof SCHEDULERS)[number];
@@ -115,7 +115,7 @@ const serviceValue: ValueType<VsService> = {
       if (!second) throw new ConfigValueError('missing virtual server group name', first.loc);
       return { type: 'group', name: second.text };
     }
-    const ip = fastCanonicalIp(first.text);
+    const ip = canonicalIp(first.text);
     if (!ip) throw new ConfigValueError(`Invalid virtual server IP address ${first.text}`, first.loc);
     const port = second ? parseOptionalPort(second) : undefined;
     return port === undefined ? { type: 'address', ...ip } : { type: 'address', ...ip, port };
