@@ -228,6 +228,7 @@ function crossReferences(config: CheckFragment & Partial<CrossReferenceSources>,
     vs.effective.smtpAlert = vs.smtpAlert ?? globalAlert ?? false;
     for (const rs of vs.realServers) {
       rs.effective.smtpAlert = rs.smtpAlert ?? globalAlert ?? true;
+      const before = dropped.size;
       for (const c of rs.checkers) {
         if (c.type === 'FILE_CHECK') {
           const t = trackFiles?.get(c.trackFile);
@@ -247,7 +248,7 @@ function crossReferences(config: CheckFragment & Partial<CrossReferenceSources>,
           c.effective.logAllFailures = true;
         }
       }
-      if (dropped.size > 0) rs.checkers = rs.checkers.filter((c) => !dropped.has(c));
+      if (dropped.size > before) rs.checkers = rs.checkers.filter((c) => !dropped.has(c));
     }
   }
   syncDaemonInstance(config, ctx);
