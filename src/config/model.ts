@@ -8,9 +8,11 @@ import type { VrrpFragment } from '../vrrp/config/index.js';
 import type { DaemonFragment } from '../supervisor/config/index.js';
 import type { InterfaceSettingsFragment } from '../vrrp/config/interface-settings.js';
 import type { BfdFragment } from '../bfd/config/index.js';
+import type { CheckFragment } from '../check/config/index.js';
 
 export type Config = GlobalFragment
   & DaemonFragment
   & VrrpFragment
   & InterfaceSettingsFragment
-  & BfdFragment;
+  & BfdFragment
+  & CheckFragment;

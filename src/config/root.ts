@@ -10,6 +10,7 @@ import { vrrpFragment } from '../vrrp/config/index.js';
 import { daemonFragment } from '../supervisor/config/index.js';
 import { interfaceSettingsFragment } from '../vrrp/config/interface-settings.js';
 import { bfdFragment } from '../bfd/config/index.js';
+import { checkFragment } from '../check/config/index.js';
 
 /** Fragments are typed on their own part of Config; the root applies them to the whole. */
 function part<F>(f: Fragment<F> & (Config extends F ? unknown : never)): Fragment<Config> {
@@ -22,6 +23,7 @@ export const fragments: readonly Fragment<Config>[] = [
   part(vrrpFragment),
   part(interfaceSettingsFragment),
   part(bfdFragment),
+  part(checkFragment),
 ];
 
 export const rootBlock = defineBlock<Config>({

@@ -17,6 +17,7 @@ import { snmpArea, type SnmpGlobals } from './snmp.js';
 import { vrrpDefaultsArea, type VrrpProtocolDefaults } from './vrrp-defaults.js';
 import { vrrpFirewallArea, type VrrpFirewallDefaults } from './vrrp-firewall.js';
 import { vrrpGarpArea, type VrrpGarpDefaults } from './vrrp-garp.js';
+import { lvsArea, type LvsGlobals } from './lvs.js';
 
 /** Every global_defs setting; one slice per area file. */
 export type GlobalDefs = Record<never, never>
@@ -29,7 +30,8 @@ export type GlobalDefs = Record<never, never>
   & ReloadGlobals
   & VrrpProtocolDefaults
   & VrrpGarpDefaults
-  & VrrpFirewallDefaults;
+  & VrrpFirewallDefaults
+  & LvsGlobals;
 
 /** Areas are typed on their own slice of GlobalDefs; the block applies them to the whole. */
 export function area<A>(a: GlobalArea<A> & (GlobalDefs extends A ? unknown : never)): GlobalArea<GlobalDefs> {
@@ -48,6 +50,7 @@ const areas: readonly GlobalArea<GlobalDefs>[] = [
   area(vrrpDefaultsArea),
   area(vrrpGarpArea),
   area(vrrpFirewallArea),
+  area(lvsArea),
 ];
 
 export const globalDefsBlock = defineBlock<GlobalDefs>({
