@@ -174,6 +174,9 @@ export class LineReader {
   }
 
   private startExpansion(lines: string[], col: number, depth: number): void {
+    // A multi-line definition whose collection ended after its first line has
+    // nothing more to read (2.2.7 reads past the end of its buffer here).
+    if (lines.length === 0) return;
     const outer = this.expansions[this.expansions.length - 1];
     if (outer) outer.savedSeqDepth = this.multilineSeqDepth;
     this.expansions.push({ lines, next: 0, file: this.at.file, line: this.at.line, col, depth, savedSeqDepth: 0 });
