@@ -90,15 +90,22 @@ export function expandBraces(pattern: string): string[] {
   return alternatives.flatMap((alt) => expandBraces(prefix + alt + rest));
 }
 
-/** glibc's __glob_pattern_p: an unescaped `*`, `?`, or `[` closed later by `]`. */
-function hasWildcard(s: string): boolean {
+/**
+ * glibc's pattern types: an unescaped `*` or `?`, or `[` closed later by `]`,
+ * makes a directory part a pattern (__glob_pattern_p); for the last component
+ * an unclosed `[` is enough to list the directory (where fnmatch then takes
+ * the `[` literally).
+ */
+function hasWildcard(s: string, lastComponent: boolean): boolean {
   let bracket = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '\\') i++;
     else if (c === '*' || c === '?') return true;
-    else if (c === '[') bracket = true;
-    else if (c === ']' && bracket) return true;
+    else if (c === '[') {
+      if (lastComponent) return true;
+      bracket = true;
+    } else if (c === ']' && bracket) return true;
   }
   return false;
 }
@@ -203,7 +210,7 @@ export function glob(pattern: string, baseDir: string, fs: GlobFs): GlobResult {
   const onDisk = (p: string) => joinPath(baseDir, p === '' ? '.' : p);
 
   const inDir = (pat: string, dir: string, onlyDirs: boolean): string[] => {
-    if (!hasWildcard(pat)) {
+    if (!hasWildcard(pat, true)) {
       const name = unescape(pat);
       if (fs.exists(onDisk(dir === '' ? name : joinPath(dir, name)))) return [name];
       missingFiles++;
@@ -225,7 +232,7 @@ export function glob(pattern: string, baseDir: string, fs: GlobFs): GlobResult {
     if (slash < 0) return inDir(pat, '', onlyDirs);
     const dirPart = slash === 0 ? '/' : pat.slice(0, slash);
     const name = pat.slice(slash + 1);
-    const dirs = hasWildcard(dirPart) ? one(dirPart, true) : [unescape(dirPart)];
+    const dirs = hasWildcard(dirPart, false) ? one(dirPart, true) : [unescape(dirPart)];
     const out: string[] = [];
     for (const dir of dirs) {
       for (const n of inDir(name, dir, onlyDirs)) out.push(dir === '/' ? `/${n}` : `${dir}/${n}`);

@@ -6,7 +6,7 @@
  * A line renders as its words joined by one space; a word as `text@L:C`, a
  * quoted word as `"text"@L:C`. With `withFile`, words are `text@FILE:L:C`.
  * Diagnostics render as `FILE:L:C: severity: [keyword: ]message`, with FILE
- * relative to the test's directory.
+ * (and paths in the message) relative to the test's directory.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,8 @@ function relative(file: string, base: string): string {
 
 function renderDiags(diags: Diagnostics, base: string): string[] {
   return diags.items.map((d) => {
-    const shown = d.loc ? { ...d, loc: { ...d.loc, file: relative(d.loc.file, base) } } : d;
+    const message = d.message.split(`${base}/`).join('');
+    const shown = d.loc ? { ...d, message, loc: { ...d.loc, file: relative(d.loc.file, base) } } : { ...d, message };
     return formatDiagnostic(shown);
   });
 }
