@@ -188,7 +188,13 @@ export function fnmatch(pattern: string, name: string): boolean {
         } else src += reChar(c);
       } else src += reChar(c);
     }
-    re = new RegExp(src + '$', 'u');
+    try {
+      re = new RegExp(src + '$', 'u');
+    } catch {
+      // Unpaired surrogates can make a class the 'u' flag rejects; such a
+      // pattern can only match itself.
+      re = new RegExp(`^${[...pattern].map(reChar).join('')}$`);
+    }
     compiled.set(pattern, re);
   }
   return re.test(name);
