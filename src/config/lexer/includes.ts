@@ -29,6 +29,7 @@ import * as path from 'node:path';
 import type { Diagnostics, SourceLocation } from '../diagnostics.js';
 import { describeError, type LexFs } from './files.js';
 import { glob, hasBrace, joinPath } from './glob.js';
+import { isSpace } from './mapped-text.js';
 
 export const INCLUDE_READABLE = 1;
 export const INCLUDE_MATCH = 2;
@@ -50,17 +51,16 @@ export interface IncludeLine {
   readonly pattern: string;
 }
 
-const isSpaceChar = (c: string | undefined) => c !== undefined && /^[ \t\n\v\f\r]$/.test(c);
 
 /** Recognises an include line (is_include/check_include). */
 export function parseIncludeLine(s: string): IncludeLine | undefined {
   if (!s.startsWith('include') || s.length < 8) return undefined;
   let at: number;
   let checks: number;
-  if (isSpaceChar(s[7])) {
+  if (isSpace(s.charCodeAt(7))) {
     at = 8;
     checks = 0;
-  } else if (VARIANTS[s[7]!] !== undefined && isSpaceChar(s[8])) {
+  } else if (VARIANTS[s[7]!] !== undefined && isSpace(s.charCodeAt(8))) {
     at = 9;
     checks = VARIANTS[s[7]!]!;
   } else {

@@ -111,7 +111,7 @@ describe('lexer: include and globs', () => {
       lines: ['kb@d/b.conf:1:1'],
       diags: [`${K}:1:1: notice: include: Config files missing '"d/a.conf"'`, `${K}:2:1: notice: include: Config files missing 'd/a.conf extra'`],
     },
-    // 2.2.7: both are "Unknown keyword"
+    // 2.2.7: all three are "Unknown keyword"
     { name: 'not include lines', root: 'includex d/b.conf\ninclude\n"include" d/b.conf', lines: [`includex@${K}:1:1 d/b.conf@${K}:1:10`, `include@${K}:2:1`, `"include"@${K}:3:1 d/b.conf@${K}:3:11`] },
     // 2.2.7: all three include
     {
@@ -207,6 +207,7 @@ describe('lexer: include_check', () => {
       diags: [`${K}:4:1: fatal: include: No config files matched 'd/nomatch*.conf'`],
       fileError: true,
     },
+    // 2.2.7: only the "Config files missing" message, exit 5
     {
       name: '- removes a check',
       root: 'global_defs {\n include_check\n include_check -match\n}\ninclude missing.conf',
@@ -241,6 +242,7 @@ describe('lexer: include_check', () => {
       ],
       fileError: true,
     },
+    // 2.2.7 with -e: "Unknown include_check type 'bogus' - ignoring", and the directory is skipped without exit 6
     {
       name: 'an unknown type: a bare first value still clears the checks',
       root: gd(' bogus') + 'include d/dir.conf',
@@ -256,6 +258,7 @@ describe('lexer: include_check', () => {
       options: { allConfig: true },
       fileError: true,
     },
+    // 2.2.7: the same two messages, exit 6
     {
       name: 'a value set in an included file ends with that file',
       root: 'global_defs {\ninclude set.conf\n}\ninclude d/dir.conf',

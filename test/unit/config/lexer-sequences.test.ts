@@ -62,7 +62,7 @@ describe('lexer: ~SEQ', () => {
 });
 
 describe('lexer: ~LST', () => {
-  // 2.2.7: the first three cases
+  // 2.2.7: single values, tuples, combined with ~SEQ, substituted when used
   run([
     { name: 'single values', text: '~LST(K, x, y , z) k$K', lines: ['kx@1:19', 'ky@1:19', 'kz@1:19'] },
     {
