@@ -53,6 +53,21 @@ export function withPath(ctx: CompileContext, segment: string): CompileContext {
   return { ...ctx, path: [...ctx.path, segment] };
 }
 
+/** Keywords already reported as not supported, per compilation (its Diagnostics). */
+const reportedUnsupported = new WeakMap<object, Set<object>>();
+
+/**
+ * `-t` lists each keyword the daemon does not act on yet, once, at its first
+ * use: 40,000 real servers must not produce 40,000 identical notices.
+ */
+function noteUnsupported(ctx: CompileContext, kw: Keyword<unknown>, loc: SourceLocation): void {
+  let seen = reportedUnsupported.get(ctx.diags);
+  if (!seen) reportedUnsupported.set(ctx.diags, (seen = new Set()));
+  if (seen.has(kw)) return;
+  seen.add(kw);
+  ctx.diags.notice('recognised, not supported yet', loc, kw.name);
+}
+
 export function applyBlock<M>(spec: BlockSpec<M>, model: M, stmts: readonly Stmt[], ctx: CompileContext, loc: SourceLocation): void {
   const index = keywordIndex(spec);
   for (const stmt of stmts) {
@@ -65,7 +80,7 @@ export function applyBlock<M>(spec: BlockSpec<M>, model: M, stmts: readonly Stmt
     const { kw, alias } = entry;
     // A notice, not a warning: keepalived accepts these and its -t still exits 0.
     if (alias?.deprecated) ctx.diags.notice(`'${alias.name}' is deprecated, use '${kw.name}'`, stmt.keyword.loc, alias.name);
-    if (kw.support === 'recognised') ctx.diags.notice('recognised, not supported yet', stmt.keyword.loc, kw.name);
+    if (kw.support === 'recognised') noteUnsupported(ctx, kw, stmt.keyword.loc);
     guarded(ctx, kw.name, stmt.keyword.loc, () => kw.apply(model, stmt, ctx));
   }
   if (spec.finish) {
