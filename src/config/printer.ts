@@ -4,22 +4,18 @@
  * read them differently. Compiling the output gives back the same model; that
  * is what `-d` prints and what the round-trip tests check.
  */
-import type { PrintStmt } from './schema/types.js';
+import type { PrintStmt, PrintWord } from './schema/types.js';
 
-const NEEDS_QUOTES = /[\s"'\\#!{}]|^[@$~]|^$/;
-const CONTROL_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\v': '\\v', '\x1b': '\\E' };
+const NEEDS_QUOTES = /[\s'#!{}]|^[@$~]|^$/;
 
-/** A word as the lexer will read it back: quoted and escaped when needed. */
-export function quoteWord(word: string): string {
-  if (!NEEDS_QUOTES.test(word)) return word;
-  let out = '"';
-  for (const c of word) {
-    if (c === '"' || c === '\\') out += '\\' + c;
-    else if (CONTROL_ESCAPES[c] !== undefined) out += CONTROL_ESCAPES[c];
-    else if (c.charCodeAt(0) < 0x20) out += '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0');
-    else out += c;
-  }
-  return out + '"';
+/**
+ * A word as the lexer will read it back. Keyword words know only "…" and no
+ * escapes (keepalived's alloc_strvec_r), so quoting is all there is; script
+ * lines, which keepalived re-splits with escapes, come pre-quoted as `raw`.
+ */
+export function quoteWord(word: PrintWord): string {
+  if (typeof word !== 'string') return word.raw;
+  return NEEDS_QUOTES.test(word) ? `"${word}"` : word;
 }
 
 export function renderStatements(stmts: readonly PrintStmt[], indent = 0): string {

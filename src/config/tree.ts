@@ -20,6 +20,8 @@ export interface Stmt {
   /** Present when a `{ ... }` block follows the statement. */
   readonly block?: readonly Stmt[];
   readonly loc: SourceLocation;
+  /** The line the statement was read from (script keywords re-split its text). */
+  readonly line?: Line;
 }
 
 const isOpen = (w: Word) => !w.quoted && w.text === '{';
@@ -28,7 +30,7 @@ const isClose = (w: Word) => !w.quoted && w.text === '}';
 interface Frame {
   readonly stmts: Stmt[];
   /** The statement that opened this frame; undefined for the root. */
-  readonly owner?: { keyword: Word; args: Word[]; loc: SourceLocation; parent: Stmt[] };
+  readonly owner?: { keyword: Word; args: Word[]; loc: SourceLocation; parent: Stmt[]; line?: Line };
 }
 
 export function buildTree(lines: readonly Line[], diags: Diagnostics): Stmt[] {
@@ -51,7 +53,7 @@ export function buildTree(lines: readonly Line[], diags: Diagnostics): Stmt[] {
           const owner = pending.stmt;
           const idx = owner === top().stmts[top().stmts.length - 1] ? top().stmts.length - 1 : -1;
           if (idx >= 0) top().stmts.pop();
-          stack.push({ stmts: [], owner: { keyword: owner.keyword, args: [...owner.args], loc: owner.loc, parent: top().stmts } });
+          stack.push({ stmts: [], owner: { keyword: owner.keyword, args: [...owner.args], loc: owner.loc, parent: top().stmts, line: owner.line } });
         } else {
           diags.error("unexpected '{'", w.loc);
           stack.push({ stmts: [] }); // keep the braces balanced; its contents are dropped
@@ -75,12 +77,14 @@ export function buildTree(lines: readonly Line[], diags: Diagnostics): Stmt[] {
       while (j < words.length && !isOpen(words[j]!) && !isClose(words[j]!)) j++;
       const keyword = w;
       const args = words.slice(i + 1, j);
+      // The lexer cuts lines at braces, so a statement starting a line is that whole line.
+      const source = i === 0 ? line : undefined;
       if (j < words.length && isOpen(words[j]!)) {
-        stack.push({ stmts: [], owner: { keyword, args, loc: keyword.loc, parent: top().stmts } });
+        stack.push({ stmts: [], owner: { keyword, args, loc: keyword.loc, parent: top().stmts, line: source } });
         pending = undefined;
         i = j + 1;
       } else {
-        const stmt: Stmt = { keyword, args, loc: keyword.loc };
+        const stmt: Stmt = source ? { keyword, args, loc: keyword.loc, line: source } : { keyword, args, loc: keyword.loc };
         top().stmts.push(stmt);
         pending = { stmt, frame: top() };
         i = j;
@@ -96,7 +100,7 @@ export function buildTree(lines: readonly Line[], diags: Diagnostics): Stmt[] {
 
   function closeFrame(frame: Frame): void {
     if (!frame.owner) return; // a stray "{" block: already reported
-    const { keyword, args, loc, parent } = frame.owner;
-    parent.push({ keyword, args, block: frame.stmts, loc });
+    const { keyword, args, loc, parent, line } = frame.owner;
+    parent.push(line ? { keyword, args, block: frame.stmts, loc, line } : { keyword, args, block: frame.stmts, loc });
   }
 }

@@ -63,8 +63,8 @@ export const miscCheck: CheckerSpec<MiscCheck> = {
         'misc_path',
         { tag: 'CORE', syntax: command.syntax, doc: 'The program to run, with its arguments inside the quotes.' },
         (m, stmt, ctx) => {
-          m.script = command.parse(stmt.args, stmt.keyword);
-          const extra = scriptExtraWordsWarning(stmt.args);
+          m.script = command.parse(stmt.args, stmt.keyword, stmt);
+          const extra = scriptExtraWordsWarning(stmt.args, stmt);
           if (extra) ctx.diags.warning(extra.message, extra.word.loc, 'misc_path');
           ctx.locations.set(m, stmt.loc, 'script');
         },

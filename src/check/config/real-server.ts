@@ -57,7 +57,7 @@ export function notifyKeyword<M>(name: string, key: keyof M, i: { tag: 'CORE' | 
     name,
     { tag: i.tag, syntax: notifyCommand.syntax, doc: i.doc },
     (m, stmt, ctx) => {
-      const v = notifyCommand.parse(stmt.args, stmt.keyword);
+      const v = notifyCommand.parse(stmt.args, stmt.keyword, stmt);
       if (m[key] !== undefined) throw new ConfigValueError(`${name} script already specified - ignoring ${stmt.args[0]!.text}`, stmt.loc);
       (m as Record<keyof M, unknown>)[key] = v;
       ctx.locations.set(m as object, stmt.loc, String(key));

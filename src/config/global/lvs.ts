@@ -225,7 +225,7 @@ export const lvsArea = defineGlobalArea<LvsGlobals>({
       'lvs_notify_fifo_script',
       { tag: 'RARE', syntax: notifyCommand.syntax, doc: 'Script started to read the LVS notify FIFO (the FIFO path is added as its last argument).' },
       (m, stmt, ctx) => {
-        const s = notifyCommand.parse(stmt.args, stmt.keyword);
+        const s = notifyCommand.parse(stmt.args, stmt.keyword, stmt);
         if (m.lvsNotifyFifoScript) throw new ConfigValueError(`lvs_notify_fifo_script already specified - ignoring ${stmt.args[0]!.text}`, stmt.loc);
         m.lvsNotifyFifoScript = s;
         ctx.locations.set(m, stmt.loc, 'lvsNotifyFifoScript');

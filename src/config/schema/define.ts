@@ -89,7 +89,7 @@ export function keywordsFor<M>() {
         ...info(name, i, type.syntax),
         apply(model, stmt, ctx) {
           noBlock(stmt, name);
-          set(model, key, type.parse(stmt.args, stmt.keyword));
+          set(model, key, type.parse(stmt.args, stmt.keyword, stmt));
           ctx.locations.set(model as object, stmt.loc, String(key));
         },
         print(model, defaults) {

@@ -13,6 +13,12 @@ import type { Diagnostics, SourceLocation } from '../diagnostics.js';
 import type { Word } from '../lexer/types.js';
 import type { Stmt } from '../tree.js';
 
+/**
+ * A printed word: a plain string is quoted by the printer when needed; `raw`
+ * is emitted as is (script lines, which keepalived re-splits with escapes).
+ */
+export type PrintWord = string | { readonly raw: string };
+
 /** How common a keyword is in real configs (census §3). */
 export type Tag = 'CORE' | 'COMMON' | 'RARE';
 
@@ -27,12 +33,13 @@ export interface ValueType<V> {
   /** Human syntax for the reference docs: "1..255", "BOOL", "TIMER", "IP[/PREFIX]". */
   readonly syntax: string;
   /**
-   * Parses `words`; `at` is the keyword word (for locations when words is empty).
+   * Parses `words`; `at` is the keyword word (for locations when words is empty);
+   * `stmt` is the whole statement, for the few values that need the line's text.
    * Throws ConfigValueError (with the offending word's location) on bad input.
    */
-  parse(words: readonly Word[], at: Word): V;
+  parse(words: readonly Word[], at: Word, stmt?: Stmt): V;
   /** Canonical words for `value`; parse(format(v)) must give back v. */
-  format(value: V): string[];
+  format(value: V): PrintWord[];
 }
 
 export interface Alias {
@@ -69,7 +76,7 @@ export interface BlockInfo {
 
 /** A canonical statement produced by the printer. */
 export interface PrintStmt {
-  readonly words: readonly string[];
+  readonly words: readonly PrintWord[];
   readonly block?: readonly PrintStmt[];
 }
 

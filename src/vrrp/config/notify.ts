@@ -45,7 +45,7 @@ function notifyKeyword<M extends HasNotify>(name: string, key: ScriptKey, info: 
     name,
     { ...info, syntax: command.syntax },
     (m, stmt, ctx) => {
-      const v = command.parse(stmt.args, stmt.keyword);
+      const v = command.parse(stmt.args, stmt.keyword, stmt);
       if (m.notify[key] !== undefined) throw new ConfigValueError(`${name} script already specified - ignoring ${stmt.args[0]!.text}`, stmt.keyword.loc);
       m.notify[key] = v;
       ctx.locations.set(m.notify, stmt.loc, key);
@@ -86,7 +86,7 @@ export function instanceOnlyNotifyKeywords<M extends HasNotifyDeleted>(): Keywor
       { tag: 'RARE', syntax: `[${command.syntax}]`, doc: 'Report DELETED instead of FAULT when a reload removes the instance, optionally running a script.' },
       (m, stmt, ctx) => {
         if (m.notifyDeleted) throw new ConfigValueError('notify_deleted already specified', stmt.keyword.loc);
-        if (stmt.args.length > 0) m.notify.deleted = command.parse(stmt.args, stmt.keyword);
+        if (stmt.args.length > 0) m.notify.deleted = command.parse(stmt.args, stmt.keyword, stmt);
         m.notifyDeleted = true;
         ctx.locations.set(m, stmt.loc, 'notifyDeleted');
       },

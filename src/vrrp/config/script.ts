@@ -77,8 +77,8 @@ export const vrrpScriptBlock = defineBlock<VrrpScript>({
       'script',
       { tag: 'CORE', syntax: command.syntax, doc: 'The command to run; exit status 0 is success.' },
       (m, stmt, ctx) => {
-        m.script = command.parse(stmt.args, stmt.keyword);
-        const extra = scriptExtraWordsWarning(stmt.args);
+        m.script = command.parse(stmt.args, stmt.keyword, stmt);
+        const extra = scriptExtraWordsWarning(stmt.args, stmt);
         if (extra) ctx.diags.warning(extra.message, extra.word.loc, 'script');
         ctx.locations.set(m, stmt.loc, 'script');
       },
