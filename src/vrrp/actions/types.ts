@@ -11,6 +11,8 @@
  * request is built, because interfaces come and go; keepalived does the same).
  */
 
+import type { RouteSpec, RuleSpec } from '../../net/netlink/index.js';
+
 /** 4 or 6. */
 export type IpFamily = 4 | 6;
 
@@ -52,37 +54,29 @@ export interface VipSpec {
   readonly noTrack?: boolean;
 }
 
+/** How a route is added when one with the same key exists (`ip route add|append|prepend|replace`). */
+export type RouteAddVerb = 'add' | 'append' | 'prepend' | 'replace';
+
 /**
  * One line of virtual_routes / static_routes. `route` carries the netlink route fields
  * (dst, table, metric, gateway, ...) except the output interface, which is named by `dev`
  * and resolved to an index when the request is built.
  */
-export interface RouteEntry<R = RouteFields> {
-  readonly route: R;
+export interface RouteEntry {
+  readonly route: Omit<RouteSpec, 'oif'>;
   readonly dev?: string;
+  /**
+   * Default 'prepend': keepalived adds routes with NLM_F_CREATE alone (vrrp_iproute.c:
+   * "the equivalent ip route command to add a route is: ip route prepend").
+   */
+  readonly verb?: RouteAddVerb;
   readonly noTrack?: boolean;
 }
 
-/** One line of virtual_rules / static_rules (rules name interfaces themselves). */
-export interface RuleEntry<R = RuleFields> {
-  readonly rule: R;
+/** One line of virtual_rules / static_rules (rules name their interfaces themselves). */
+export interface RuleEntry {
+  readonly rule: RuleSpec;
   readonly noTrack?: boolean;
-}
-
-/** The route fields this layer reads itself; the rest travel untouched to netlink. */
-export interface RouteFields {
-  /** "192.0.2.0/24", "2001:db8::/32", or "default" with `family`. */
-  readonly dst: string;
-  readonly family?: IpFamily;
-  readonly table?: number;
-  readonly metric?: number;
-  readonly tos?: number;
-}
-
-/** The rule fields this layer reads itself. */
-export interface RuleFields {
-  readonly family: IpFamily;
-  readonly priority?: number;
 }
 
 /**
