@@ -37,6 +37,8 @@ import type { Clock, GarpTimings, TimerHandle } from './types.js';
 export type BurstReason = 'master' | 'master-delayed' | 'refresh' | 'lower-priority' | 'lower-priority-delayed' | 'split-brain' | 'extra-interfaces';
 
 export interface AnnouncerHooks {
+  /** The instance's name, for logs about its messages. */
+  readonly name?: string;
   /** The addresses to announce now: VIPs then eVIPs, those actually installed. */
   targets(): readonly AnnounceTarget[];
   /** For garp_extra_if: one address per extra interface (see extraInterfaceTargets). */
@@ -61,6 +63,10 @@ export class InstanceAnnouncer {
     this.#pacer = pacer;
     this.#clock = clock;
     this.#hooks = hooks;
+  }
+
+  get name(): string {
+    return this.#hooks.name ?? '';
   }
 
   get timings(): GarpTimings {
