@@ -190,3 +190,29 @@ export function validateTimings(t: GarpTimings): void {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`GARP timing ${k} must be a whole number >= 0, got ${v}`);
   }
 }
+
+/** What the extra-interface selection needs to know about one installed address. */
+export interface ExtraInterfaceCandidate extends AnnounceTarget {
+  /** The address lives on a VMAC this process created. */
+  readonly onOurVmac: boolean;
+}
+
+/**
+ * keepalived vrrp_send_vmac_update: the first address on each interface other than the
+ * instance's own (unless vmac_xmit_base), and only VMACs of ours unless `garp_extra_if all`.
+ */
+export function extraInterfaceTargets(
+  candidates: readonly ExtraInterfaceCandidate[],
+  options: { readonly instanceInterface: string; readonly xmitBase: boolean; readonly all: boolean },
+): AnnounceTarget[] {
+  const seen = new Set<string>();
+  const out: AnnounceTarget[] = [];
+  for (const c of candidates) {
+    if (!c.onOurVmac && !options.all) continue;
+    if (c.dev === options.instanceInterface && !options.xmitBase) continue;
+    if (seen.has(c.dev)) continue;
+    seen.add(c.dev);
+    out.push({ address: c.address, family: c.family, dev: c.dev });
+  }
+  return out;
+}

@@ -177,3 +177,38 @@ export class GarpPacer {
 function sameTarget(a: AnnounceTarget, b: AnnounceTarget): boolean {
   return a.address === b.address && a.dev === b.dev && a.family === b.family;
 }
+
+/**
+ * How vrrp_garp_interval / vrrp_gna_interval and garp_group blocks become pacing domains
+ * (keepalived vrrp_if.c set_default_garp_delay): an interface in a garp_group uses the
+ * group's intervals, shared by the whole group; any other interface uses the global
+ * intervals on its own, when either is set. Times in ms.
+ */
+export interface PacingSettings {
+  /** vrrp_garp_interval, ms (0 or undefined = none). */
+  readonly garpIntervalMs?: number;
+  /** vrrp_gna_interval, ms. */
+  readonly gnaIntervalMs?: number;
+  readonly garpGroups?: readonly { readonly garpIntervalMs?: number; readonly gnaIntervalMs?: number; readonly interfaces: readonly string[] }[];
+}
+
+/**
+ * The pacing policy for the GarpPacer. `baseOf` maps an interface to the one its frames
+ * really leave by (a VMAC's parent): keepalived paces by IF_BASE_IFP.
+ */
+export function pacingPolicy(settings: PacingSettings, baseOf: (dev: string) => string = (dev) => dev): PacingPolicy {
+  const byInterface = new Map<string, PacingDomain>();
+  (settings.garpGroups ?? []).forEach((g, i) => {
+    const domain: PacingDomain = { key: `garp_group#${i + 1}`, garpIntervalMs: g.garpIntervalMs ?? 0, gnaIntervalMs: g.gnaIntervalMs ?? 0 };
+    for (const name of g.interfaces) byInterface.set(name, domain);
+  });
+  const garp = settings.garpIntervalMs ?? 0;
+  const gna = settings.gnaIntervalMs ?? 0;
+  return (dev) => {
+    const base = baseOf(dev);
+    const group = byInterface.get(base);
+    if (group) return group;
+    if (garp <= 0 && gna <= 0) return undefined;
+    return { key: `if:${base}`, garpIntervalMs: garp, gnaIntervalMs: gna };
+  };
+}

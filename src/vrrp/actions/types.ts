@@ -80,8 +80,9 @@ export interface RuleEntry {
 }
 
 /**
- * An instance's GARP / unsolicited NA timings, resolved (see garp-timings.ts for the
- * keepalived defaults and how global and per-instance keywords combine). Times in ms.
+ * An instance's GARP / unsolicited NA timings, resolved from the instance and global_defs
+ * by the config compiler (garp_master_*, garp_lower_prio_*, garp_extra_if, their vrrp_*
+ * globals, vrrp_min_garp, strict mode). Times in ms.
  */
 export interface GarpTimings {
   /** garp_master_delay: a second burst this long after becoming MASTER; 0 = none. */
@@ -101,6 +102,23 @@ export interface GarpTimings {
   /** garp_extra_if all: every interface carrying a VIP, not only our VMACs. */
   readonly extraIfAll: boolean;
 }
+
+/**
+ * What an instance gets when neither it nor global_defs says anything (keepalived
+ * vrrp.h VRRP_GARP_*: 5 messages at once and 5 more after 5 s; the lower-priority values
+ * follow the master ones). The config compiler resolves the real values
+ * (src/vrrp/config/instance-resolve.ts); this is for tests and tools.
+ */
+export const KEEPALIVED_GARP_DEFAULTS: GarpTimings = {
+  masterDelayMs: 5000,
+  masterRepeat: 5,
+  masterRefreshMs: 0,
+  masterRefreshRepeat: 1,
+  lowerPrioDelayMs: 5000,
+  lowerPrioRepeat: 5,
+  extraIfIntervalMs: 0,
+  extraIfAll: false,
+};
 
 /**
  * Rate limits for GARPs / NAs on an interface, shared by every interface of a garp_group

@@ -20,9 +20,8 @@
 
 import type { Address, NetlinkMessage } from '../../net/netlink/index.js';
 import { announceSink, type AnnounceSinkHandle, type NeighbourAnnouncerPort } from './announce-sink.js';
-import { InstanceAnnouncer } from './announcer.js';
-import { GarpPacer } from './garp-pacer.js';
-import { extraInterfaceTargets, pacingPolicy, type PacingSettings } from './garp-timings.js';
+import { extraInterfaceTargets, InstanceAnnouncer } from './announcer.js';
+import { GarpPacer, pacingPolicy, type PacingSettings } from './garp-pacer.js';
 import { InstanceActions } from './instance-actions.js';
 import { NetObjectSet, NetWatch, type ApplyReport, type InterfacesPort, type RtnlPort, type StaticNetConfig } from './net-actions.js';
 import type { Clock, GarpTimings, IpFamily, RouteEntry, RuleEntry, VipSpec } from './types.js';
@@ -45,7 +44,7 @@ export interface InstanceDefinition {
   readonly garp: GarpTimings;
   /** use_vmac [NAME] [MAC], vmac_xmit_base, ... (undefined: no VMAC). */
   readonly vmac?: Omit<VmacSpec, 'instance' | 'vrid' | 'family' | 'parent'>;
-  /** Accept_Mode as resolved by acceptMode() (firewall/vrrp-firewall.ts). */
+  /** Accept_Mode, as the config compiler resolved it (owner, strict mode, accept/no_accept). */
   readonly accept: boolean;
   /** Configured priority 255. */
   readonly owner: boolean;

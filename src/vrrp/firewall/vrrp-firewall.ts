@@ -9,33 +9,14 @@
  * with nothing to filter no table is created at all, and a table left by an earlier run
  * is removed by the first sync.
  *
- * Which instances filter (keepalived vrrp.c vrrp_complete_instance): `accept` and
- * `no_accept` as configured; unset means accept, except under vrrp_strict / strict_mode,
- * where only an address owner (priority 255) accepts. strict mode with VRRPv2 does not
- * allow accept at all ("accept mode for VRRP version 2 does not comply with RFC3768").
+ * Which instances filter is the config compiler's decision (keepalived vrrp.c
+ * vrrp_complete_instance, src/vrrp/config/instance-resolve.ts: accept unless strict, an
+ * owner always accepts); here `accept` and `owner` arrive resolved, and an owner is never
+ * filtered whatever its accept flag says.
  */
 
 import { deleteTable, isEmpty, renderRuleset, type FirewallAddress, type FirewallInstance, type FirewallModel, type FirewallVmac } from './ruleset.js';
 import { NftRunner } from './nft-runner.js';
-
-export interface AcceptModeInput {
-  /** `accept` (true), `no_accept` (false), or neither (undefined). */
-  readonly accept?: boolean;
-  readonly strict: boolean;
-  readonly basePriority: number;
-  readonly version: 2 | 3;
-}
-
-/** keepalived's resolution of Accept_Mode for one instance. */
-export function acceptMode(input: AcceptModeInput): { accept: boolean; note?: string } {
-  const owner = input.basePriority === 255;
-  let accept = input.accept ?? (owner ? true : !input.strict);
-  if (accept && !owner && input.strict && input.version === 2) {
-    return { accept: false, note: 'accept mode for VRRP version 2 does not comply with RFC3768 - resetting' };
-  }
-  if (owner) accept = true;
-  return { accept };
-}
 
 export interface VrrpFirewallOptions {
   readonly table?: string;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deleteTable, droppedAddresses, FirewallModelError, renderRuleset } from '../../../src/vrrp/firewall/ruleset.js';
 import { NftError, NftRunner, nftProcess } from '../../../src/vrrp/firewall/nft-runner.js';
-import { acceptMode, VrrpFirewall } from '../../../src/vrrp/firewall/vrrp-firewall.js';
+import { VrrpFirewall } from '../../../src/vrrp/firewall/vrrp-firewall.js';
 
 const model = {
   instances: [
@@ -79,18 +79,6 @@ test('names that could smuggle nft syntax are refused', () => {
   assert.throws(() => renderRuleset({ table: 'x; flush ruleset', instances: [], vmacs: [] }), FirewallModelError);
   assert.throws(() => renderRuleset({ instances: [], vmacs: [{ name: 'a"b', family: 4 }] }), FirewallModelError);
   assert.throws(() => renderRuleset({ priority: 1.5, instances: [], vmacs: [] }), FirewallModelError);
-});
-
-test("accept mode as keepalived resolves it: accept unless strict; owners always accept; strict v2 cannot accept", () => {
-  assert.deepEqual(acceptMode({ strict: false, basePriority: 100, version: 2 }), { accept: true });
-  assert.deepEqual(acceptMode({ strict: true, basePriority: 100, version: 3 }), { accept: false });
-  assert.deepEqual(acceptMode({ strict: true, basePriority: 255, version: 3 }), { accept: true });
-  assert.deepEqual(acceptMode({ accept: false, strict: false, basePriority: 100, version: 3 }), { accept: false });
-  assert.deepEqual(acceptMode({ accept: false, strict: false, basePriority: 255, version: 3 }), { accept: true });
-  assert.deepEqual(acceptMode({ accept: true, strict: true, basePriority: 100, version: 3 }), { accept: true });
-  const v2 = acceptMode({ accept: true, strict: true, basePriority: 100, version: 2 });
-  assert.equal(v2.accept, false);
-  assert.match(v2.note ?? '', /RFC3768/);
 });
 
 test('the runner runs one nft at a time and only the newest waiting text; every caller learns the outcome', async () => {

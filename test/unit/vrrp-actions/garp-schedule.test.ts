@@ -6,17 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GarpPacer, type AnnounceTarget } from '../../../src/vrrp/actions/garp-pacer.js';
-import { InstanceAnnouncer, type BurstReason } from '../../../src/vrrp/actions/announcer.js';
-import { extraInterfaceTargets, pacingPolicy, resolveGarpTimings } from '../../../src/vrrp/actions/garp-timings.js';
-import type { GarpTimings } from '../../../src/vrrp/actions/types.js';
+import { GarpPacer, pacingPolicy, type AnnounceTarget } from '../../../src/vrrp/actions/garp-pacer.js';
+import { extraInterfaceTargets, InstanceAnnouncer, type BurstReason } from '../../../src/vrrp/actions/announcer.js';
+import { KEEPALIVED_GARP_DEFAULTS, type GarpTimings } from '../../../src/vrrp/actions/types.js';
 import { FakeClock } from './fake-clock.js';
 
 interface Sent { at: number; address: string; dev: string }
 
 const v4 = (address: string, dev = 'eth0'): AnnounceTarget => ({ address, family: 4, dev });
 const v6 = (address: string, dev = 'eth0'): AnnounceTarget => ({ address, family: 6, dev });
-const defaults = (over: Partial<GarpTimings> = {}): GarpTimings => ({ ...resolveGarpTimings({}, {}).timings, ...over });
+const defaults = (over: Partial<GarpTimings> = {}): GarpTimings => ({ ...KEEPALIVED_GARP_DEFAULTS, ...over });
 
 function setup(timings: GarpTimings, targets: AnnounceTarget[], policy = pacingPolicy({})) {
   const clock = new FakeClock();
@@ -82,13 +81,13 @@ test('a lower-priority advert: garp_lower_prio_repeat now and again after garp_l
   clock.advanceTo(30_000);
   announcer.lowerPriorityAdvert();
   clock.advanceTo(60_000);
-  // resolveGarpTimings({}, {}) gives lower-priority repeat 5 and delay 5 s.
+  // keepalived's defaults: lower-priority repeat 5 and delay 5 s, like the master ones.
   assert.deepEqual(histogram(sent), { 0: 5, 30000: 5, 35000: 5 });
   assert.deepEqual(bursts.map((b) => b.reason), ['master', 'lower-priority', 'lower-priority-delayed']);
 });
 
 test('no lower-priority GARPs when garp_lower_prio_repeat is 0 (vrrp_strict), nor when not MASTER', () => {
-  const strict = resolveGarpTimings({}, { strict: true }).timings;
+  const strict = defaults({ lowerPrioRepeat: 0, lowerPrioDelayMs: 0 }); // vrrp_strict's resolution
   const { clock, sent, announcer } = setup(strict, [v4('10.0.0.1')]);
   announcer.lowerPriorityAdvert();
   assert.equal(sent.length, 0);
@@ -173,21 +172,6 @@ test('garp_extra_if sends one message per extra interface every interval while M
   assert.deepEqual(sent.map((s) => `${s.at}:${s.dev}`), ['0:vrrp.51', '30000:vrrp.52', '60000:vrrp.52']);
   const all = extraInterfaceTargets([{ ...v4('10.3.0.1', 'eth3'), onOurVmac: false }], { instanceInterface: 'eth0', xmitBase: false, all: true });
   assert.deepEqual(all.map((t) => t.dev), ['eth3']);
-});
-
-test('resolveGarpTimings: keepalived defaults, vrrp_min_garp, per-instance overrides, strict mode', () => {
-  assert.deepEqual(resolveGarpTimings({}, {}).timings, {
-    masterDelayMs: 5000, masterRepeat: 5, masterRefreshMs: 0, masterRefreshRepeat: 1,
-    lowerPrioDelayMs: 5000, lowerPrioRepeat: 5, extraIfIntervalMs: 0, extraIfAll: false,
-  });
-  const min = resolveGarpTimings({ minGarp: true, masterRefreshMs: 30_000 }, {}).timings;
-  assert.deepEqual([min.masterRepeat, min.masterDelayMs, min.masterRefreshMs, min.masterRefreshRepeat, min.lowerPrioRepeat, min.lowerPrioDelayMs], [1, 0, 30_000, 0, 1, 0]);
-  const own = resolveGarpTimings({ masterRepeat: 2, lowerPrioRepeat: 7 }, { masterRepeat: 9, masterDelayMs: 1000, extraIf: { intervalMs: 10_000, all: true } }).timings;
-  assert.deepEqual([own.masterRepeat, own.masterDelayMs, own.lowerPrioRepeat, own.lowerPrioDelayMs, own.extraIfIntervalMs, own.extraIfAll], [9, 1000, 7, 5000, 10_000, true]);
-  const strict = resolveGarpTimings({}, { strict: true, lowerPrioRepeat: 3 }, 'VI_1');
-  assert.equal(strict.timings.lowerPrioRepeat, 0);
-  assert.equal(strict.timings.lowerPrioDelayMs, 0);
-  assert.deepEqual(strict.notes, ['(VI_1) Strict mode requires no repeat garps. resetting']);
 });
 
 test('nonsense timings are refused with a clear error', () => {
