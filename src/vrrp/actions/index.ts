@@ -11,6 +11,7 @@
  *   announcer.ts          InstanceAnnouncer: when an instance sends GARPs/NAs
  *   garp-pacer.ts         GarpPacer: per-interface / garp_group rate limits, shared
  *   announce-sink.ts      the pacer's sink onto the AF_PACKET neighbour announcer
+ *   open.ts               openVrrpActions(): the same on real sockets
  *   types.ts              domain inputs (VipSpec, RouteEntry, RuleEntry, GarpTimings), Clock
  *
  * The VMAC manager lives in ../vmac, the nftables firewall in ../firewall.
@@ -23,6 +24,7 @@ export * from './net-plan.js';
 export * from './net-actions.js';
 export * from './instance-actions.js';
 export * from './vrrp-actions.js';
+export * from './open.js';
 export * from '../vmac/vmac-plan.js';
 export * from '../vmac/vmac-manager.js';
 export * from '../vmac/sysctl.js';

@@ -174,6 +174,9 @@ export class VrrpActions {
   async stop(): Promise<void> {
     for (const reg of this.#instances.values()) {
       reg.actions.announcer.leftMaster();
+      // The FSMs' STOP transitions normally removed everything already (an empty batch
+      // then); this catches instances the caller stopped without telling us.
+      if (!this.#options.dontRelease) await reg.actions.net.remove();
       await reg.actions.settled();
     }
     if (this.#statics) {

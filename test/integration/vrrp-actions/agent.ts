@@ -37,18 +37,12 @@ export type AgentMessage =
   | { type: 'stopped' };
 
 async function agent(arg: AgentArg, ctx: { load<T = any>(p: string): Promise<T>; send(v: unknown): void; onMessage(cb: (v: unknown) => void): void }): Promise<string> {
-  const netlink = await ctx.load('src/net/netlink/index.js');
   const actionsMod = await ctx.load('src/vrrp/actions/index.js');
-  const { NeighbourAnnouncer } = await ctx.load('src/net/announce.js');
-  const rtnl = netlink.openRtnl();
-  const table = await netlink.openInterfaceTable();
-  const monitor = netlink.openRtnlMonitor(actionsMod.NetWatch.groups);
-  const firewall = new actionsMod.VrrpFirewall(new actionsMod.NftRunner(), { table: arg.table });
-  const announcer = new NeighbourAnnouncer();
-  const actions = new actionsMod.VrrpActions({
-    rtnl, interfaces: table, routeMonitor: monitor, announcer, sysctl: actionsMod.procSysctl(), firewall, clock: actionsMod.systemClock,
+  const opened = await actionsMod.openVrrpActions({
+    dontRelease: arg.dontRelease === true, pacing: arg.pacing ?? {}, firewall: { table: arg.table },
     log: (m: string) => process.stderr.write(`agent: ${m}\n`),
-  }, { dontRelease: arg.dontRelease === true, pacing: arg.pacing ?? {} });
+  });
+  const { actions, rtnl } = opened;
   if (arg.statics) {
     await actions.setStatics(arg.statics);
     actions.statics.on('reinstated', (r: { sent: number }) => ctx.send({ type: 'reinstated', sent: r.sent }));
@@ -97,10 +91,7 @@ async function agent(arg: AgentArg, ctx: { load<T = any>(p: string): Promise<T>;
       });
     });
   });
-  announcer.close();
-  table.close();
-  monitor.close();
-  rtnl.close();
+  opened.close();
   return 'ok';
 }
 
