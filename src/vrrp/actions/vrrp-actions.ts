@@ -23,6 +23,7 @@ import { announceSink, type AnnounceSinkHandle, type NeighbourAnnouncerPort } fr
 import { extraInterfaceTargets, InstanceAnnouncer } from './announcer.js';
 import { GarpPacer, pacingPolicy, type PacingSettings } from './garp-pacer.js';
 import { InstanceActions } from './instance-actions.js';
+import { describeItem } from './net-plan.js';
 import { NetObjectSet, NetWatch, type ApplyReport, type InterfacesPort, type RtnlPort, type StaticNetConfig } from './net-actions.js';
 import type { Clock, GarpTimings, IpFamily, RouteEntry, RuleEntry, VipSpec } from './types.js';
 import type { VrrpFirewall } from '../firewall/vrrp-firewall.js';
@@ -109,6 +110,8 @@ export class VrrpActions {
     const set = NetObjectSet.forStatics(config, this.#services.rtnl, this.#services.interfaces);
     this.#statics = set;
     this.watch.add(set);
+    set.on('applied', (report) => this.#logReport('static', report));
+    set.on('externalRemoval', (r) => this.#log(r.tracked ? `Restoring deleted ${describeItem(r.item)}` : `${describeItem(r.item)} was deleted (no_track: not restored)`));
     return set.install();
   }
 
@@ -133,9 +136,15 @@ export class VrrpActions {
         net.installedAddresses().map((a) => ({ address: a.address, family: a.family, dev: a.dev, onOurVmac: this.vmacs.handles.some((h) => h.name === a.dev) })),
         { instanceInterface: vipInterface ?? '', xmitBase: def.vmac?.xmitBase === true, all: def.garp.extraIfAll },
       ),
-      onBurst: (reason, targets, repeat) => this.#services.log?.(`(${def.name}) Sending/queueing ${repeat} gratuitous ARPs/NAs (${reason}) for ${targets.map((t) => `${t.address} on ${t.dev}`).join(', ')}`),
+      // keepalived logs one line per address and burst (vrrp_send_update, first repeat).
+      onBurst: (_reason, targets) => {
+        for (const t of targets) this.#log(`(${def.name}) Sending/queueing ${t.family === 4 ? 'gratuitous ARPs' : 'Unsolicited Neighbour Adverts'} on ${t.dev} for ${t.address}`);
+      },
     });
     const actions = new InstanceActions(def.name, net, announcer, this.#options.dontRelease !== undefined ? { dontRelease: this.#options.dontRelease } : {});
+    actions.on('applied', (report) => this.#logReport(def.name, report));
+    actions.on('untrackedRemoval', (r) => this.#log(`(${def.name}) ${describeItem(r.item)} was deleted (no_track: ignored)`));
+    actions.on('error', (err) => this.#log(`(${def.name}) ${err.message}`));
     this.watch.add(net);
     this.#instances.set(def.name, { actions, vmac });
     this.#services.firewall?.setInstance(def.name, def.accept, def.owner, net.items.flatMap((i) => (i.category === 'address' ? [{ address: i.address, family: i.family, dev: i.dev }] : [])));
@@ -190,6 +199,20 @@ export class VrrpActions {
     // With -V the VIPs stay, and so must the VMACs they live on.
     if (!this.#options.dontRelease) await this.vmacs.close();
     await this.#services.firewall?.stop();
+  }
+
+  #log(message: string): void {
+    this.#services.log?.(message);
+  }
+
+  /** keepalived's wording where it has one ("Not adding address ... since interface doesn't exist"). */
+  #logReport(name: string, report: ApplyReport): void {
+    for (const s of report.skipped) {
+      this.#log(`(${name}) Not ${report.op === 'add' ? 'adding' : 'deleting'} ${describeItem(s.item)}: ${s.reason}`);
+    }
+    for (const r of report.results) {
+      if (r.outcome.result === 'failed') this.#log(`(${name}) Netlink: error: ${r.outcome.error.message}`);
+    }
   }
 
   #baseOf(dev: string): string {
