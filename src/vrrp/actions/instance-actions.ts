@@ -8,7 +8,8 @@
  *                                  addresses go up before the first GARP)
  *   transition MASTER -> other     stop announcing, remove them (one batch) — except on
  *                                  STOP with dont_release_vrrp (-V), which leaves them
- *   masterRxLowerPriority          the garp_lower_prio_* bursts
+ *   masterRxLowerPriority          the garp_lower_prio_* bursts (and, through VrrpActions,
+ *                                  those of the other members of its sync group)
  *   splitBrainResolved             announce again
  *
  * The FSM's transition from MASTER is already a fact when we hear of it, so removal never
@@ -46,6 +47,8 @@ export interface InstanceActionsEvents {
   untrackedRemoval: [ExternalRemoval];
   /** Something failed that the FSM cannot fix (netlink socket gone, ...). */
   error: [Error];
+  /** As MASTER we heard a lower-priority advert (sync-group partners send their bursts too). */
+  lowerPriorityAdvert: [];
 }
 
 export interface InstanceActionsOptions {
@@ -87,7 +90,9 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
         this.#transition(event.from, event.to);
         return;
       case 'masterRxLowerPriority':
-        if (this.#state === 'MASTER') this.announcer.lowerPriorityAdvert();
+        if (this.#state !== 'MASTER') return;
+        this.announcer.lowerPriorityAdvert();
+        this.emit('lowerPriorityAdvert');
         return;
       case 'splitBrainResolved':
         if (this.#state === 'MASTER') this.announcer.splitBrainResolved();

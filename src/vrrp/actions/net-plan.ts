@@ -170,7 +170,18 @@ export function routeItem(entry: RouteEntry, role: RouteItem['role'], position: 
 }
 
 export function ruleItem(entry: RuleEntry, role: RuleItem['role'], position: number): RuleItem {
-  if (entry.rule.family !== 4 && entry.rule.family !== 6) throw new ActionsConfigError(`${role} ${position}: family must be 4 or 6`);
+  const family = entry.rule.family;
+  if (family !== 4 && family !== 6) throw new ActionsConfigError(`${role} ${position}: family must be 4 or 6`);
+  for (const [what, text] of [['from', entry.rule.src], ['to', entry.rule.dst]] as const) {
+    if (text === undefined) continue;
+    let p: ReturnType<typeof parsePrefix>;
+    try {
+      p = parsePrefix(text);
+    } catch (err) {
+      throw new ActionsConfigError(`${role} ${position}: ${what} ${(err as Error).message}`);
+    }
+    if (p.family !== family) throw new ActionsConfigError(`${role} ${position}: ${what} ${text} is not IPv${family}`);
+  }
   return { category: 'rule', role, position, family: entry.rule.family, noTrack: entry.noTrack === true, entry };
 }
 

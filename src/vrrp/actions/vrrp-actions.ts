@@ -49,6 +49,9 @@ export interface InstanceDefinition {
   readonly accept: boolean;
   /** Configured priority 255. */
   readonly owner: boolean;
+  /** The vrrp_sync_group it belongs to: a lower-priority advert heard by one member makes
+   *  every MASTER member with garp_lower_prio_repeat send its bursts (keepalived). */
+  readonly syncGroup?: string;
 }
 
 export interface VrrpActionsServices {
@@ -73,6 +76,7 @@ export interface VrrpActionsOptions {
 interface Registered {
   readonly actions: InstanceActions;
   readonly vmac: VmacHandle | undefined;
+  readonly syncGroup: string | undefined;
 }
 
 export class VrrpActions {
@@ -146,7 +150,13 @@ export class VrrpActions {
     actions.on('untrackedRemoval', (r) => this.#log(`(${def.name}) ${describeItem(r.item)} was deleted (no_track: ignored)`));
     actions.on('error', (err) => this.#log(`(${def.name}) ${err.message}`));
     this.watch.add(net);
-    this.#instances.set(def.name, { actions, vmac });
+    this.#instances.set(def.name, { actions, vmac, syncGroup: def.syncGroup });
+    actions.on('lowerPriorityAdvert', () => {
+      if (def.syncGroup === undefined) return;
+      for (const [name, other] of this.#instances) {
+        if (name !== def.name && other.syncGroup === def.syncGroup) other.actions.announcer.lowerPriorityAdvert();
+      }
+    });
     this.#services.firewall?.setInstance(def.name, def.accept, def.owner, net.items.flatMap((i) => (i.category === 'address' ? [{ address: i.address, family: i.family, dev: i.dev }] : [])));
     const devs = [...new Set(net.items.flatMap((i) => (i.category === 'address' && i.family === 6 ? [i.dev] : [])))];
     await this.announce.prime(devs);

@@ -54,6 +54,9 @@ test('impossible VIP lines are refused with the reason', () => {
     () => addressItem({ address: '192.0.2.1', label: 'a-label-that-is-too-long' }, 'vip', 1, 'eth0'),
   ];
   for (const f of bad) assert.throws(f, ActionsConfigError);
+  assert.throws(() => ruleItem({ rule: { family: 4, src: '2001:db8::/32' } }, 'rule', 1), ActionsConfigError);
+  assert.throws(() => ruleItem({ rule: { family: 6, dst: 'nonsense' } }, 'rule', 1), ActionsConfigError);
+  assert.throws(() => routeItem({ route: { dst: 'default' } }, 'route', 1), ActionsConfigError);
 });
 
 test('adding: addresses, then routes, then rules; deleting: the reverse; a missing interface skips its items', () => {
