@@ -140,7 +140,8 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-export type TimerHandle = { readonly __timer: unique symbol } | object | number;
+/** Whatever the clock returns from setTimeout (a Node Timeout, a fake's token). */
+export type TimerHandle = object | number;
 
 /** The real clock: performance.now() and Node's timers. */
 export const systemClock: Clock = {
