@@ -1,0 +1,137 @@
+/**
+ * What one VRRP instance does to the world when its state machine speaks: the bridge
+ * from the FSM's events (src/vrrp/fsm/types.ts InstanceEvent) to the kernel objects of
+ * net-actions.ts and the GARP/NA schedule of announcer.ts.
+ *
+ *   transition -> MASTER           install VIPs, eVIPs, routes, rules (one batch), then
+ *                                  announce (keepalived vrrp_state_become_master: the
+ *                                  addresses go up before the first GARP)
+ *   transition MASTER -> other     stop announcing, remove them (one batch) — except on
+ *                                  STOP with dont_release_vrrp (-V), which leaves them
+ *   masterRxLowerPriority          the garp_lower_prio_* bursts (and, through VrrpActions,
+ *                                  those of the other members of its sync group)
+ *   splitBrainResolved             announce again
+ *
+ * The FSM's transition from MASTER is already a fact when we hear of it, so removal never
+ * waits for anything; installation is asynchronous (a netlink round trip), and if the
+ * instance has left MASTER by the time the kernel answers, no announcement is started —
+ * the removal is queued behind the install by the object set.
+ *
+ * Deletions from outside (keepalived set_vrrp_backup): when a tracked VIP, eVIP, virtual
+ * route or rule of this MASTER disappears, `releaseMaster` is emitted; the vrrp child
+ * then moves the instance to BACKUP (keepalived sends a priority-0 advert, leaves MASTER
+ * and arms a Skew_Time down timer so it can take over again quickly — the FSM's call).
+ * This layer does not re-add the object: the next MASTER transition installs everything
+ * again, as keepalived does.
+ */
+
+import { EventEmitter } from 'node:events';
+import type { InstanceEvent, VrrpState } from '../fsm/types.js';
+import type { InstanceAnnouncer } from './announcer.js';
+import type { ApplyReport, ExternalRemoval, NetObjectSet } from './net-actions.js';
+import { describeItem, type NetItem } from './net-plan.js';
+
+export interface ReleaseMasterRequest {
+  readonly instance: string;
+  readonly item: NetItem;
+  /** "VIP 192.0.2.10/32 dev eth0 was deleted", for the log line. */
+  readonly reason: string;
+}
+
+export interface InstanceActionsEvents {
+  /** keepalived set_vrrp_backup: give up MASTER now. */
+  releaseMaster: [ReleaseMasterRequest];
+  /** A netlink batch finished (its report lists failures, for logging). */
+  applied: [ApplyReport];
+  /** An untracked (no_track) object of ours was deleted from outside; for the log only. */
+  untrackedRemoval: [ExternalRemoval];
+  /** Something failed that the FSM cannot fix (netlink socket gone, ...). */
+  error: [Error];
+  /** As MASTER we heard a lower-priority advert (sync-group partners send their bursts too). */
+  lowerPriorityAdvert: [];
+}
+
+export interface InstanceActionsOptions {
+  /** keepalived -V / --dont-release-vrrp: keep the VIPs on shutdown; delete forcefully on leaving MASTER. */
+  readonly dontRelease?: boolean;
+}
+
+const ROLE_NAMES: Record<NetItem['role'], string> = {
+  vip: 'VIP', evip: 'eVIP', route: 'virtual route', rule: 'virtual rule',
+  'static-address': 'static address', 'static-route': 'static route', 'static-rule': 'static rule',
+};
+
+export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
+  readonly name: string;
+  readonly net: NetObjectSet;
+  readonly announcer: InstanceAnnouncer;
+  readonly #options: InstanceActionsOptions;
+  #state: VrrpState = 'INIT';
+
+  constructor(name: string, net: NetObjectSet, announcer: InstanceAnnouncer, options: InstanceActionsOptions = {}) {
+    super();
+    this.name = name;
+    this.net = net;
+    this.announcer = announcer;
+    this.#options = options;
+    net.on('applied', (report) => this.emit('applied', report));
+    net.on('externalRemoval', (removal) => this.#externalRemoval(removal));
+  }
+
+  /** The state this layer believes the instance is in (the last transition it saw). */
+  get state(): VrrpState {
+    return this.#state;
+  }
+
+  /** Feed every InstanceEvent of the instance here (the FSM host's `emit`). */
+  handle(event: InstanceEvent): void {
+    switch (event.type) {
+      case 'transition':
+        this.#transition(event.from, event.to);
+        return;
+      case 'masterRxLowerPriority':
+        if (this.#state !== 'MASTER') return;
+        this.announcer.lowerPriorityAdvert();
+        this.emit('lowerPriorityAdvert');
+        return;
+      case 'splitBrainResolved':
+        if (this.#state === 'MASTER') this.announcer.splitBrainResolved();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Resolves when the kernel has caught up with every transition seen so far. */
+  settled(): Promise<void> {
+    return this.net.settled();
+  }
+
+  #transition(from: VrrpState, to: VrrpState): void {
+    this.#state = to;
+    if (to === 'MASTER') {
+      this.net.install().then((report) => {
+        // Announce only what went in, and only if we are still MASTER.
+        if (this.#state === 'MASTER' && report.op === 'add') this.announcer.becameMaster();
+      }, (err: Error) => this.emit('error', err));
+      return;
+    }
+    if (from !== 'MASTER') return;
+    this.announcer.leftMaster();
+    if (to === 'STOP' && this.#options.dontRelease) return;
+    this.net.remove({ force: this.#options.dontRelease === true }).catch((err: Error) => this.emit('error', err));
+  }
+
+  #externalRemoval(removal: ExternalRemoval): void {
+    if (!removal.tracked) {
+      this.emit('untrackedRemoval', removal);
+      return;
+    }
+    if (this.#state !== 'MASTER') return;
+    this.emit('releaseMaster', {
+      instance: this.name,
+      item: removal.item,
+      reason: `${ROLE_NAMES[removal.item.role]} ${describeItem(removal.item)} was deleted`,
+    });
+  }
+}

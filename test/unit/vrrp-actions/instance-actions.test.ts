@@ -1,0 +1,148 @@
+/**
+ * InstanceActions driven by the FSM's events, over a fake rtnetlink and a fake clock:
+ * install-then-announce on MASTER, withdraw-then-remove on leaving, flaps, -V, lower
+ * priority and split-brain bursts, and releaseMaster on deletions from outside.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Address, BatchOutcome, NetlinkRequest, Route, Rule } from '../../../src/net/netlink/index.js';
+import type { InstanceEvent, VrrpState } from '../../../src/vrrp/fsm/types.js';
+import { InstanceAnnouncer } from '../../../src/vrrp/actions/announcer.js';
+import { GarpPacer } from '../../../src/vrrp/actions/garp-pacer.js';
+import { InstanceActions, type ReleaseMasterRequest } from '../../../src/vrrp/actions/instance-actions.js';
+import { NetObjectSet, type RtnlPort } from '../../../src/vrrp/actions/net-actions.js';
+import { KEEPALIVED_GARP_DEFAULTS } from '../../../src/vrrp/actions/types.js';
+import { FakeClock } from './fake-clock.js';
+
+class FakeRtnl implements RtnlPort {
+  readonly batches: string[][] = [];
+  pending: (() => void)[] = [];
+  hold = false;
+  async batch(requests: readonly NetlinkRequest[]): Promise<BatchOutcome[]> {
+    this.batches.push(requests.map((r) => r.typeName));
+    if (this.hold) await new Promise<void>((r) => this.pending.push(r));
+    return requests.map(() => ({ ok: true, replies: [] }));
+  }
+  async routes(): Promise<Route[]> { return []; }
+  async rules(): Promise<Rule[]> { return []; }
+}
+
+const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+function setup(options: { dontRelease?: boolean } = {}) {
+  const clock = new FakeClock();
+  const rtnl = new FakeRtnl();
+  const sent: { at: number; address: string }[] = [];
+  const pacer = new GarpPacer(clock, (t) => sent.push({ at: clock.now(), address: t.address }));
+  const net = NetObjectSet.forInstance({
+    name: 'VI_1', interface: 'eth0',
+    vips: [{ address: '192.0.2.10', prefixLength: 24 }],
+    evips: [{ address: '198.51.100.1', noTrack: true }],
+    routes: [{ route: { dst: '203.0.113.0/24', gateway: '192.0.2.1' } }],
+    rules: [],
+  }, rtnl, { indexOf: (d) => (d === 'eth0' ? 2 : undefined) });
+  const announcer = new InstanceAnnouncer(KEEPALIVED_GARP_DEFAULTS, pacer, clock, {
+    name: 'VI_1',
+    targets: () => net.installedAddresses().map((a) => ({ address: a.address, family: a.family, dev: a.dev })),
+    extraTargets: () => [],
+  });
+  const actions = new InstanceActions('VI_1', net, announcer, options);
+  let state: VrrpState = 'INIT';
+  const go = (to: VrrpState): void => {
+    const event: InstanceEvent = { type: 'transition', instance: 'VI_1', from: state, to, cause: 'startup', priority: 100, atMs: clock.now() };
+    state = to;
+    actions.handle(event);
+  };
+  return { clock, rtnl, sent, net, actions, go };
+}
+
+const removed = (address: string): Address => ({
+  family: 4, index: 2, address, prefixLength: 24, peer: undefined, broadcast: undefined, label: undefined, scope: 0, flags: 0,
+  preferredLifetime: Infinity, validLifetime: Infinity, routePriority: undefined,
+});
+
+test('becoming MASTER installs everything in one batch, then announces; leaving MASTER stops announcing and removes in one batch', async () => {
+  const { clock, rtnl, sent, actions, go } = setup();
+  go('BACKUP');
+  assert.equal(rtnl.batches.length, 0);
+  go('MASTER');
+  assert.equal(sent.length, 0, 'no GARP before the addresses are in');
+  await actions.settled();
+  assert.deepEqual(rtnl.batches, [['RTM_NEWADDR', 'RTM_NEWADDR', 'RTM_NEWROUTE']]);
+  assert.equal(sent.length, 10, '5 for the VIP, 5 for the eVIP');
+  clock.advance(3000);
+  go('BACKUP');
+  await actions.settled();
+  assert.deepEqual(rtnl.batches[1], ['RTM_DELROUTE', 'RTM_DELADDR', 'RTM_DELADDR']);
+  clock.advance(10_000);
+  assert.equal(sent.length, 10, 'the delayed burst was cancelled');
+});
+
+test('leaving MASTER before the install is answered: no announcement, and the removal follows the install', async () => {
+  const { rtnl, sent, actions, go } = setup();
+  rtnl.hold = true;
+  go('BACKUP');
+  go('MASTER');
+  go('BACKUP');
+  await flush();
+  assert.equal(rtnl.batches.length, 1);
+  rtnl.hold = false;
+  for (const release of rtnl.pending.splice(0)) release();
+  await actions.settled();
+  assert.equal(sent.length, 0);
+  assert.deepEqual(rtnl.batches.map((b) => b[0]), ['RTM_NEWADDR', 'RTM_DELROUTE']);
+});
+
+test('a tracked VIP deleted from outside while MASTER asks to release MASTER; a no_track eVIP is only reported', async () => {
+  const { actions, net, go } = setup();
+  const requests: ReleaseMasterRequest[] = [];
+  const untracked: string[] = [];
+  actions.on('releaseMaster', (r) => requests.push(r));
+  actions.on('untrackedRemoval', (r) => untracked.push(r.item.category));
+  go('BACKUP');
+  go('MASTER');
+  await actions.settled();
+  net.addressRemoved(removed('198.51.100.1'));
+  assert.deepEqual(untracked, ['address']);
+  assert.equal(requests.length, 0);
+  net.addressRemoved(removed('192.0.2.10'));
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0]!.reason, 'VIP 192.0.2.10/24 dev eth0 was deleted');
+});
+
+test('-V (dont_release_vrrp): STOP keeps the VIPs; leaving MASTER otherwise deletes every item, installed or not', async () => {
+  const kept = setup({ dontRelease: true });
+  kept.go('BACKUP');
+  kept.go('MASTER');
+  await kept.actions.settled();
+  kept.go('STOP');
+  await kept.actions.settled();
+  assert.equal(kept.rtnl.batches.length, 1, 'no delete batch on STOP');
+  const forced = setup({ dontRelease: true });
+  forced.go('BACKUP');
+  forced.go('MASTER');
+  await forced.actions.settled();
+  forced.go('FAULT');
+  await forced.actions.settled();
+  assert.equal(forced.rtnl.batches[1]!.length, 3);
+});
+
+test('a lower-priority advert and a resolved split brain start their bursts only while MASTER', async () => {
+  const { clock, sent, actions, go } = setup();
+  const lower: InstanceEvent = { type: 'masterRxLowerPriority', instance: 'VI_1', source: '192.0.2.2', priority: 50, ourPriority: 100, answered: true };
+  const split: InstanceEvent = { type: 'splitBrainResolved', instance: 'VI_1', peer: '192.0.2.2', peerPriority: 50, lastHeardMs: 0 };
+  go('BACKUP');
+  actions.handle(lower);
+  actions.handle(split);
+  assert.equal(sent.length, 0);
+  go('MASTER');
+  await actions.settled();
+  clock.advance(20_000);
+  const before = sent.length;
+  actions.handle(lower);
+  assert.equal(sent.length - before, 10);
+  clock.advance(20_000);
+  actions.handle(split);
+  clock.advance(20_000);
+  assert.equal(sent.length - before, 10 + 10 + 10 + 10, 'lower-priority burst + delayed, split-brain burst + delayed');
+});
