@@ -240,7 +240,8 @@ function httpSpec(name: 'HTTP_GET' | 'SSL_GET'): CheckerSpec<HttpCheck> {
         ),
         ...(ssl ? [k.flag('tls_compliant', 'tlsCompliant', { tag: 'RARE', since: '2.3', doc: 'Send a TLS close_notify before closing.' })] : []),
         ...(connectionKeywords({
-          retryAliases: [{ name: 'nb_get_retry', deprecated: true }],
+          // Not marked deprecated: the warning below (keepalived's, which fails -t) says it already.
+          retryAliases: [{ name: 'nb_get_retry', deprecated: false }],
           retryAliasWarning: "nb_get_retry is deprecated - please use 'retry'",
         }) as Keyword<HttpCheck>[]),
       ],

@@ -105,7 +105,11 @@ export const checkFragment = defineFragment<CheckFragment>({
         if (rs.notifyUp) out.push({ script: rs.notifyUp, owner: rs, field: 'notifyUp', what: `notify_up of real server ${rs.address}` });
         if (rs.notifyDown) out.push({ script: rs.notifyDown, owner: rs, field: 'notifyDown', what: `notify_down of real server ${rs.address}` });
         for (const c of rs.checkers) {
-          if (c.type === 'MISC_CHECK' && c.script) out.push({ script: c.script, owner: c, field: 'script', what: `MISC_CHECK of real server ${rs.address}` });
+          if (c.type === 'MISC_CHECK' && c.script) {
+            // MISC_CHECK's own `user` keyword says who runs it.
+            const script = { ...c.script, ...(c.user !== undefined ? { user: c.user } : {}), ...(c.group !== undefined ? { group: c.group } : {}) };
+            out.push({ script, owner: c, field: 'script', what: `MISC_CHECK of real server ${rs.address}` });
+          }
         }
       }
     }

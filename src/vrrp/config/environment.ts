@@ -46,7 +46,12 @@ function notifyUses(notify: NotifyScripts, owner: string, holder: object): Scrip
 /** Every script the VRRP side runs: tracking scripts and notify scripts. */
 export function listScripts(c: VrrpFragment): ScriptUse[] {
   return [
-    ...c.vrrpScripts.flatMap((s) => (s.script ? [{ script: s.script, owner: s, field: 'script', what: `vrrp_script ${s.name}` }] : [])),
+    // vrrp_script's own `user` keyword says who runs it.
+    ...c.vrrpScripts.flatMap((s) =>
+      s.script
+        ? [{ script: { ...s.script, ...(s.user !== undefined ? { user: s.user } : {}), ...(s.group !== undefined ? { group: s.group } : {}) }, owner: s, field: 'script', what: `vrrp_script ${s.name}` }]
+        : [],
+    ),
     ...c.vrrpInstances.flatMap((v) => notifyUses(v.notify, v.name, v)),
     ...c.vrrpSyncGroups.flatMap((g) => notifyUses(g.notify, g.name, g)),
   ];
@@ -111,7 +116,8 @@ export function checkEnvironment(c: VrrpFragment, ctx: EnvironmentContext): void
       seen.add(use.name);
       continue;
     }
-    ctx.diags.error(use.message, use.loc, use.keyword);
+    // keepalived's own words say WARNING; the fatal line after them is what stops it.
+    ctx.diags.warning(use.message, use.loc, use.keyword);
     missing = true;
   }
   if (missing) ctx.diags.fatal('Non-existent interface specified in configuration');

@@ -43,10 +43,10 @@ function check(text: string, interfaces: string[]): string[] {
 
 test('environment: every missing interface is named, then the configuration is refused as keepalived does', () => {
   assert.deepEqual(check(CONFIG(), ['eth0']), [
-    "t.conf:7:5: error: track_interface: (VI_1) tracked interface eth8 doesn't exist",
-    "t.conf:11:5: error: virtual_ipaddress: WARNING - interface eth9 for ip address 10.0.0.2 doesn't exist",
-    "t.conf:14:5: error: virtual_routes: WARNING - interface eth7 for VROUTE nexthop doesn't exist",
-    "t.conf:19:3: error: static_rules: WARNING - interface eth6 for rule doesn't exist",
+    "t.conf:7:5: warning: track_interface: (VI_1) tracked interface eth8 doesn't exist",
+    "t.conf:11:5: warning: virtual_ipaddress: WARNING - interface eth9 for ip address 10.0.0.2 doesn't exist",
+    "t.conf:14:5: warning: virtual_routes: WARNING - interface eth7 for VROUTE nexthop doesn't exist",
+    "t.conf:19:3: warning: static_rules: WARNING - interface eth6 for rule doesn't exist",
     'fatal: Non-existent interface specified in configuration',
   ]);
   assert.deepEqual(check(CONFIG(), ['eth0', 'eth6', 'eth7', 'eth8', 'eth9']), []);
