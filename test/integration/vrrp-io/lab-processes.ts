@@ -187,3 +187,29 @@ export class Keepalived {
     await waitFor(`keepalived ${instance} ${state}`, timeoutMs, () => this.state(instance) === state);
   }
 }
+
+/** injector.ts in a namespace: sends hand-made datagrams on request. */
+export class Injector {
+  readonly ready: Promise<void>;
+  readonly #pending = new Map<number, (v: { sent?: number; error?: string }) => void>();
+  #nextId = 1;
+
+  constructor(readonly child: ChildProcess) {
+    let markReady!: () => void;
+    this.ready = new Promise((resolve) => { markReady = resolve; });
+    createInterface({ input: child.stdout! }).on('line', (text) => {
+      const msg = JSON.parse(text) as { ready?: boolean; id?: number; sent?: number; error?: string };
+      if (msg.ready) markReady();
+      else if (msg.id !== undefined) this.#pending.get(msg.id)?.(msg);
+    });
+  }
+
+  async send(packet: { family: 'inet' | 'inet6'; bytes: Buffer; destination: string; source?: string; hopLimit?: number }): Promise<void> {
+    const id = this.#nextId++;
+    const answer = new Promise<{ sent?: number; error?: string }>((resolve) => this.#pending.set(id, resolve));
+    const { bytes, ...rest } = packet;
+    this.child.stdin!.write(JSON.stringify({ id, ...rest, hex: bytes.toString('hex') }) + '\n');
+    const result = await answer;
+    if (result.error !== undefined) throw new Error(`injector: ${result.error}`);
+  }
+}

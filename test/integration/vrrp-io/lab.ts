@@ -21,7 +21,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Capture, Driver, Keepalived, sleep } from './lab-processes.js';
+import { Capture, Driver, Injector, Keepalived, sleep } from './lab-processes.js';
 import type { DriverConfig } from './driver.js';
 
 const liveLabs = new Set<Lab>();
@@ -106,6 +106,14 @@ export class Lab {
     const driver = new Driver(this.spawn(ns, process.execPath, [script, JSON.stringify(config)]));
     await driver.ready;
     return driver;
+  }
+
+  /** injector.ts in `ns`, sending out of `ifname`. */
+  async injector(ns: string, ifname: string): Promise<Injector> {
+    const script = new URL('./injector.js', import.meta.url).pathname;
+    const injector = new Injector(this.spawn(ns, process.execPath, [script, ifname]));
+    await injector.ready;
+    return injector;
   }
 
   /** tcpdump on `ifname` in `ns`, VRRP and AH only (IPv4 and IPv6). */
