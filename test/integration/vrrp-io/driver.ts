@@ -8,7 +8,8 @@
  *   {"at":<epoch ms>,"log":"(VI_1) ..."}      every log line
  *   {"id":N,"result":...} / {"id":N,"error":"..."}   answers to commands
  * stdin takes commands, one JSON per line: {"id":N,"op":"status"}, {"id":N,"op":"stop"}
- * (stop sends priority 0 from MASTERs, closes the sockets, then exits 0).
+ * (stop sends priority 0 from MASTERs, closes the sockets, then exits 0), and
+ * {"id":N,"op":"setFault","instance":"VI_1","source":"chk","faulted":true} (what a tracker does).
  * SIGTERM behaves like "stop"; SIGKILL is the crash the failover tests need.
  */
 
@@ -53,14 +54,21 @@ function main(): void {
   };
   process.on('SIGTERM', stop);
   createInterface({ input: process.stdin }).on('line', (text) => {
-    let cmd: { id?: number; op?: string };
+    let cmd: { id?: number; op?: string; instance?: string; source?: string; faulted?: boolean };
     try {
-      cmd = JSON.parse(text) as { id?: number; op?: string };
+      cmd = JSON.parse(text) as typeof cmd;
     } catch {
       return;
     }
     if (cmd.op === 'status') write({ id: cmd.id, result: runtime.status() });
-    else if (cmd.op === 'stop') {
+    else if (cmd.op === 'setFault') {
+      const instance = runtime.instance(cmd.instance ?? '');
+      if (!instance) write({ id: cmd.id, error: `no instance ${cmd.instance}` });
+      else {
+        instance.fsm.setFault(cmd.source ?? 'test', cmd.faulted === true);
+        write({ id: cmd.id, result: instance.fsm.state });
+      }
+    } else if (cmd.op === 'stop') {
       write({ id: cmd.id, result: 'stopping' });
       stop();
     } else write({ id: cmd.id, error: `unknown op ${String(cmd.op)}` });

@@ -74,10 +74,18 @@ export class Driver {
   }
 
   async status(): Promise<any> {
+    return this.call({ op: 'status' });
+  }
+
+  async setFault(instance: string, source: string, faulted: boolean): Promise<string> {
+    return this.call({ op: 'setFault', instance, source, faulted });
+  }
+
+  async call(command: Record<string, unknown>): Promise<any> {
     const id = this.#nextId++;
     const answer = new Promise((resolve) => this.#pending.set(id, resolve));
-    this.child.stdin!.write(JSON.stringify({ id, op: 'status' }) + '\n');
-    const result = await Promise.race([answer, sleep(5000).then(() => new Error('status timed out'))]);
+    this.child.stdin!.write(JSON.stringify({ id, ...command }) + '\n');
+    const result = await Promise.race([answer, sleep(5000).then(() => new Error(`${String(command.op)} timed out`))]);
     if (result instanceof Error) throw result;
     return result;
   }
