@@ -173,9 +173,21 @@ export class InstanceRuntime implements VridEndpoint {
   /** The VMAC code created (or removed) this instance's VMAC: move to the right socket. */
   setVmac(vmac: LinkRef | undefined): void {
     this.#vmac = vmac;
+    this.rebind();
+  }
+
+  /**
+   * Resolves interfaces and the source address again and re-attaches (the interface was
+   * renamed or re-created, the primary address changed). The FSM keeps its state.
+   */
+  rebind(): void {
     if (!this.#active) return;
     this.#unbind();
-    this.#bind();
+    try {
+      this.#bind();
+    } catch (error) {
+      this.#bindFailed((error as Error).message);
+    }
   }
 
   get links(): InstanceLinks {
@@ -279,10 +291,12 @@ export class InstanceRuntime implements VridEndpoint {
 
   #setTimer(atMs: number): void {
     this.#clearTimer();
+    // In BACKUP (and INIT) the timer is the Master_Down_Timer: its expiry is the failover.
+    const precise = this.fsm.state !== 'MASTER';
     this.#timer = this.#deps.clock.setTimeout(() => {
       this.#timer = undefined;
       this.fsm.onTimer();
-    }, atMs - this.#deps.clock.now());
+    }, atMs - this.#deps.clock.now(), precise);
   }
 
   #clearTimer(): void {

@@ -1,8 +1,7 @@
 /**
- * What the VRRP runtime writes to the log: dropped adverts (through one rate-limited drop
- * log) and one line per runtime event, worded as keepalived words them where it has a line.
- *
- * The one place a dropped advert is logged.
+ * What the VRRP runtime writes to the log: dropped adverts, through the one rate-limited
+ * drop log, and one line per runtime event, worded as keepalived words it where it has a line
+ * (so operators' grep habits keep working: "(VI_1) Entering MASTER STATE").
  *
  * Counting happens where the drop is decided (the instance's guard ladder counts under
  * keepalived's stats names, the dispatcher under its socket counters); the log line happens
@@ -15,7 +14,8 @@
  * is logged at once, the following ones in the same window are only tallied, and the next
  * line after the window says how many were held back. The table of keys is bounded (senders
  * can be forged), evicting the oldest key when full; an evicted key's tally is lost, never
- * its counters, which live elsewhere.
+ * its counters, which live elsewhere. Noisy event lines (send errors, lower-priority adverts,
+ * unknown VRIDs) share the same limiter under keys of their own.
  */
 
 import type { LogPort } from '../../core/log-port.js';
@@ -51,15 +51,15 @@ export class DropLog {
 
   record(drop: DropRecord): void {
     this.#emit(`${drop.where}|${drop.reason}|${drop.source}`,
-      `(${drop.where}) dropped advert from ${drop.source}: ${drop.detail} [${drop.reason}]`);
+      `(${drop.where}) dropped advert from ${drop.source}: ${drop.detail} [${drop.reason}]`, 'info');
   }
 
   /** A free-form line under the same rate limit (unknown VRIDs, send errors). */
-  note(key: string, line: string): void {
-    this.#emit(key, line);
+  note(key: string, line: string, level: 'info' | 'warn' = 'info'): void {
+    this.#emit(key, line, level);
   }
 
-  #emit(key: string, line: string): void {
+  #emit(key: string, line: string, level: 'info' | 'warn'): void {
     const now = this.#now();
     const tally = this.#tallies.get(key);
     if (tally && now - tally.windowStart < this.#windowMs) {
@@ -79,7 +79,8 @@ export class DropLog {
     }
     this.#tallies.set(key, { windowStart: now, suppressed: 0 });
     this.totals.logged += 1;
-    this.#log.info(text);
+    if (level === 'warn') this.#log.warn(text);
+    else this.#log.info(text);
   }
 }
 
@@ -159,7 +160,7 @@ export function describeEvent(event: RuntimeEvent, options: { logUnknownVrids: b
 export function logEvent(log: LogPort, drops: DropLog, event: RuntimeEvent, options: { logUnknownVrids: boolean }): void {
   const line = describeEvent(event, options);
   if (!line) return;
-  if (line.rateLimitKey !== undefined) drops.note(line.rateLimitKey, line.text);
+  if (line.rateLimitKey !== undefined) drops.note(line.rateLimitKey, line.text, line.level);
   else if (line.level === 'warn') log.warn(line.text);
   else log.info(line.text);
 }

@@ -25,6 +25,8 @@ import type { ReceiveChannel, SendChannel, SendOptions, SocketFactory } from './
 import { ReceivedPacket } from '../receive-checks.js';
 import { IncomingDatagram, RuntimeClock, SocketCounters, SocketKey, newSocketCounters, socketKeyId, systemClock } from './types.js';
 
+const NOT_OPENED = 'not opened yet';
+
 /** What the pool and the dispatcher know of an instance. */
 export interface VridEndpoint {
   readonly name: string;
@@ -53,7 +55,7 @@ export class PooledSocket {
   readonly id: string;
   readonly counters: SocketCounters = newSocketCounters();
   /** Why the socket is not open (undefined while open). */
-  error: string | undefined = 'not opened yet';
+  error: string | undefined = NOT_OPENED;
   receiver: ReceiveChannel | undefined;
   sender: SendChannel | undefined;
   readonly #byVrid = new Map<number, VridEndpoint[]>();
@@ -120,7 +122,7 @@ export interface SocketPoolOptions {
   readonly onWarning: (message: string) => void;
   /** A socket failed to open or failed for good. */
   readonly onSocketError?: (socket: PooledSocket, detail: string) => void;
-  /** A socket opened (first time or after a failure). */
+  /** A socket that had failed is open again. */
   readonly onSocketOpened?: (socket: PooledSocket) => void;
   /** Retry period for failed sockets, ms. Default 2000. */
   readonly retryMs?: number;
@@ -191,10 +193,11 @@ export class SocketPool {
       }
       socket.receiver = rx.channel;
       socket.sender = tx.channel;
+      const recovered = socket.error !== NOT_OPENED;
       socket.error = undefined;
       for (const w of [...rx.warnings, ...tx.warnings]) this.options.onWarning(w);
       rx.channel.start((d) => this.options.onDatagram(socket, d), (error, fatal) => this.#onSocketFailure(socket, error, fatal));
-      this.options.onSocketOpened?.(socket);
+      if (recovered) this.options.onSocketOpened?.(socket);
     } catch (error) {
       this.#fail(socket, error instanceof Error ? error.message : String(error));
     }

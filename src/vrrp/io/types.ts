@@ -162,17 +162,58 @@ export interface DropRecord {
 export interface RuntimeClock {
   /** Monotonic ms, fractional. */
   now(): number;
-  setTimeout(run: () => void, delayMs: number): unknown;
+  /**
+   * Runs `run` after `delayMs`. `precise`: the caller cares about the last millisecond (a
+   * BACKUP's Master_Down_Timer, whose expiry is the failover).
+   */
+  setTimeout(run: () => void, delayMs: number, precise?: boolean): unknown;
   clearTimeout(handle: unknown): void;
 }
 
+/** How early a precise timer wakes before its deadline to finish on the event loop, ms. */
+const PRECISE_LEAD_MS = 2;
+
+interface PreciseTimer { timer: ReturnType<typeof setTimeout> | undefined; immediate: ReturnType<typeof setImmediate> | undefined }
+
 /**
- * Real time: performance.now() (monotonic, sub-ms) and Node's timers (1 ms resolution; a
- * timer may fire up to a millisecond early against performance.now(), which the FSM absorbs
- * by re-arming, so delays are rounded up).
+ * Real time: performance.now() (monotonic, sub-ms) and Node's timers.
+ *
+ * Node's timers have a 1 ms resolution and run against libuv's cached loop time, so they can
+ * fire a little early (the FSM absorbs that by re-arming) or a millisecond or more late; a
+ * plain timer is rounded up to avoid the early re-arm. A precise timer wakes PRECISE_LEAD_MS
+ * before its deadline and finishes with setImmediate turns until performance.now() reaches
+ * it; each turn still polls the sockets, so nothing waits. It costs a couple of milliseconds
+ * of loop turns per expiry, which is why only the BACKUP's Master_Down_Timer uses it: it is
+ * re-armed by every advert and expires only when a master has died, while MASTER's advert
+ * timer, which expires every interval, stays a plain timer.
  */
 export const systemClock: RuntimeClock = {
   now: () => performance.now(),
-  setTimeout: (run, delayMs) => setTimeout(run, Math.max(0, Math.ceil(delayMs))),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  setTimeout(run, delayMs, precise = false) {
+    if (!precise) return setTimeout(run, Math.max(0, Math.ceil(delayMs)));
+    const deadline = performance.now() + delayMs;
+    const handle: PreciseTimer = { timer: undefined, immediate: undefined };
+    const finish = (): void => {
+      handle.timer = undefined;
+      if (performance.now() >= deadline) {
+        handle.immediate = undefined;
+        run();
+      } else {
+        handle.immediate = setImmediate(finish);
+      }
+    };
+    handle.timer = setTimeout(finish, Math.max(0, Math.floor(delayMs - PRECISE_LEAD_MS)));
+    return handle;
+  },
+  clearTimeout(handle) {
+    if (handle && typeof handle === 'object' && 'immediate' in handle) {
+      const h = handle as PreciseTimer;
+      if (h.timer !== undefined) clearTimeout(h.timer);
+      if (h.immediate !== undefined) clearImmediate(h.immediate);
+      h.timer = undefined;
+      h.immediate = undefined;
+      return;
+    }
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
 };

@@ -185,6 +185,7 @@ describe('VrrpRuntime: binding failures are FAULTs that heal', () => {
     factory.refuse.clear();
     clock.advance(2000);
     assert.deepEqual([states('VI_1'), states('VI_2')], [['FAULT', 'BACKUP'], ['FAULT', 'BACKUP']]);
+    assert.deepEqual(events.filter((e) => e.type === 'socketOpened'), [{ type: 'socketOpened', socket: ETH0, instances: ['VI_1', 'VI_2'] }]);
     clock.advance(MDI_100);
     assert.deepEqual(states('VI_1'), ['FAULT', 'BACKUP', 'MASTER']);
     assert.equal(runtime.status().instances[0]!.bindError, undefined);
