@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { RecordingLog } from '../../../src/core/log-port.js';
 import { masterDownIntervalMs } from '../../../src/vrrp/index.js';
 import {
-  VridConflictError, VrrpRuntime, staticDirectory, type InstanceSpec, type InterfaceDirectory, type RuntimeEvent,
+  VridConflictError, VrrpRuntime, staticDirectory, systemClock, type InstanceSpec, type InterfaceDirectory, type RuntimeEvent,
 } from '../../../src/vrrp/io/index.js';
 import { ETH0, FakeClock, FakeFactory, spec } from './fakes.js';
 
@@ -252,5 +252,21 @@ describe('VrrpRuntime: sync groups and configuration', () => {
     assert.throws(() => setup([spec({ name: 'A', vrid: 1, family: 'inet6', addresses: [] }, { interface: 'eth0', multicastGroup: 'ff05::12' })]), /link-local scope/);
     assert.throws(() => setup([spec({ name: 'A', vrid: 1, unicast: true, unicastPeers: [{ address: '192.0.2.2' }] }, { interface: 'eth0', unicastTtl: 256 })]), /unicast_ttl must be 0..255/);
     assert.throws(() => setup([spec({ name: 'A', vrid: 1 }, { interface: 'eth0', sourceAddress: 'fe80::1' })]), /mcast_src_ip fe80::1 is not inet/);
+  });
+});
+
+describe('systemClock', () => {
+  it('a precise timer never runs before its deadline, and can be cancelled', async () => {
+    for (const delay of [0.4, 3.7, 25.2]) {
+      const deadline = performance.now() + delay;
+      const ranAt = await new Promise<number>((resolve) => systemClock.setTimeout(() => resolve(performance.now()), delay, true));
+      assert.ok(ranAt >= deadline, `ran ${deadline - ranAt} ms early`);
+    }
+    let ran = 0;
+    systemClock.clearTimeout(systemClock.setTimeout(() => ran++, 30, true));
+    systemClock.clearTimeout(systemClock.setTimeout(() => ran++, 1, true)); // shorter than the lead: setTimeout(0)
+    systemClock.clearTimeout(systemClock.setTimeout(() => ran++, 5));
+    await new Promise((r) => setTimeout(r, 40));
+    assert.equal(ran, 0);
   });
 });
