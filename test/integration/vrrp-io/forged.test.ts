@@ -11,9 +11,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdvertBuilder, computeAdvertChecksum, type AdvertTemplate } from '../../../src/vrrp/index.js';
-import { Lab } from './lab.js';
+import { IFNAME, ROUTER_A, ROUTER_B, VrrpLab } from './lab.js';
 import { sleep } from './lab-processes.js';
-import { IFNAME, PASSWORD, ROUTER_A, ROUTER_B, twoRouters } from './scenarios.js';
+import { PASSWORD } from './scenarios.js';
 import type { DriverInstance } from './driver.js';
 
 const GROUP4 = '224.0.0.18';
@@ -152,11 +152,11 @@ function errorCounters(status: any): Map<string, number> {
 
 test('forged and malformed adverts are dropped, counted under their reason, logged, and change nothing', { timeout: 60_000 }, async (t) => {
   const started = Date.now();
-  const lab = Lab.create(t);
-  const { a, b } = twoRouters(lab);
+  const lab = await VrrpLab.create(t);
+  const { a, b } = await lab.twoRouters();
   const router = await lab.driver(a, { instances: ROUTER, logUnknownVrids: true });
   for (const i of ROUTER) await router.waitState(i.params.name, 'MASTER', 6000);
-  const injector = await lab.injector(b, IFNAME);
+  const injector = await lab.injector(b);
   const transitionsBefore = router.events('transition').length;
 
   let previous = errorCounters(await router.status());

@@ -15,20 +15,18 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Lab } from './lab.js';
-import { sleep } from './lab-processes.js';
-import {
-  IFNAME, ROUTER_A, ROUTER_B, VARIANTS, assertFailoverOnWire, instanceName, keepalivedConfig, ourInstance, twoRouters,
-} from './scenarios.js';
+import { ROUTER_A, ROUTER_B, VrrpLab } from './lab.js';
+import { decodeAdverts, sleep } from './lab-processes.js';
+import { VARIANTS, assertFailoverOnWire, instanceName, keepalivedConfig, ourInstance } from './scenarios.js';
 
 /** keepalived's log lines that mean it rejected a packet (its vrrp_check_packet wording). */
 const KEEPALIVED_PACKET_ERRORS = /invalid|mismatch|wrong|too (short|long)|expecting|already processed|not present|discard/i;
 
 test('keepalived 2.2.7 MASTER crashes, keepalived-ts takes over (every variant)', { timeout: 60_000 }, async (t) => {
   const started = Date.now();
-  const lab = Lab.create(t);
-  const { a, b } = twoRouters(lab);
-  const capture = await lab.capture(b, IFNAME);
+  const lab = await VrrpLab.create(t);
+  const { a, b } = await lab.twoRouters();
+  const capture = await lab.capture(b);
 
   const keepalived = lab.keepalived(a, 'ka', keepalivedConfig(VARIANTS, ROUTER_A, ROUTER_B, 200));
   for (const v of VARIANTS) await keepalived.waitState(instanceName(v), 'MASTER', 8000);
@@ -48,10 +46,10 @@ test('keepalived 2.2.7 MASTER crashes, keepalived-ts takes over (every variant)'
   assert.deepEqual(ours.events('advertDropped'), [], 'nothing dropped');
 
   const crashedAt = Date.now();
-  await lab.crashNamespace(a);
+  await lab.crash(a);
   for (const v of VARIANTS) await ours.waitState(instanceName(v), 'MASTER', 6000);
   await sleep(2200);
-  const adverts = await capture.stop();
+  const adverts = await decodeAdverts(capture);
   for (const v of VARIANTS) {
     const facts = assertFailoverOnWire(adverts, v, ROUTER_A, ROUTER_B, 200, 100);
     assert.ok(facts.lastFromOld.time <= crashedAt + 50, `${v.label}: keepalived fell silent when crashed`);
@@ -62,9 +60,9 @@ test('keepalived 2.2.7 MASTER crashes, keepalived-ts takes over (every variant)'
 
 test('keepalived-ts MASTER is SIGKILLed, keepalived 2.2.7 takes over (every variant)', { timeout: 60_000 }, async (t) => {
   const started = Date.now();
-  const lab = Lab.create(t);
-  const { a, b } = twoRouters(lab);
-  const capture = await lab.capture(b, IFNAME);
+  const lab = await VrrpLab.create(t);
+  const { a, b } = await lab.twoRouters();
+  const capture = await lab.capture(b);
 
   const ours = await lab.driver(a, { instances: VARIANTS.map((v) => ourInstance(v, ROUTER_A, ROUTER_B, 200)) });
   for (const v of VARIANTS) await ours.waitState(instanceName(v), 'MASTER', 6000);
@@ -76,10 +74,10 @@ test('keepalived-ts MASTER is SIGKILLed, keepalived 2.2.7 takes over (every vari
   assert.deepEqual(complaints, [], 'keepalived accepted every advert of ours');
 
   const killedAt = Date.now();
-  ours.kill('SIGKILL');
+  await ours.kill('SIGKILL');
   for (const v of VARIANTS) await keepalived.waitState(instanceName(v), 'MASTER', 6000);
   await sleep(2200);
-  const adverts = await capture.stop();
+  const adverts = await decodeAdverts(capture);
   for (const v of VARIANTS) {
     const facts = assertFailoverOnWire(adverts, v, ROUTER_A, ROUTER_B, 200, 100);
     assert.ok(facts.lastFromOld.time <= killedAt + 50, `${v.label}: we fell silent when killed`);

@@ -1,185 +1,95 @@
 /**
- * A minimal namespace lab for the VRRP socket-layer tests (the project's shared harness was
- * not on main yet when these were written; swap it in when it lands).
+ * The VRRP lab: the project's namespace harness (test/harness) plus what VRRP tests run in
+ * it — our runtime (driver.ts), Debian's keepalived, the forged-packet injector — and the
+ * wire decoded by tshark into one record per advert.
  *
- *   const lab = Lab.create(t);                  // t.after(() => lab.destroy()) is registered
- *   const [a, b] = [lab.namespace('a'), lab.namespace('b')];
- *   lab.cable(a, 'eth0', b, 'eth0');            // a veth pair, both ends up, no IPv6 DAD
- *   lab.ip(a, 'addr', 'add', '10.9.0.1/24', 'dev', 'eth0');
- *   const router = await lab.driver(a, config); // our runtime in the namespace
- *   const cap = await lab.capture(b, 'eth0');   // tcpdump; cap.stop() -> tshark fields
+ *   const lab = await VrrpLab.create(t);           // torn down by t.after, even on failure
+ *   const { a, b } = await lab.twoRouters();       // two namespaces on one cable
+ *   const capture = await lab.capture(b);          // tcpdump on b's vx0 (VRRP and AH)
+ *   const router = await lab.driver(a, config);    // our runtime in a
+ *   ...
+ *   const adverts = await decodeAdverts(capture);  // tshark's view of every advert
  *
- * Safety: every namespace is named `<lab id>-<label>`, the id unique per process and lab,
- * and every interface is created inside a namespace, never in the host's. destroy() kills
- * the processes the lab started (by pid), then every process left in its namespaces (all of
- * them started by this lab: keepalived's children), deletes the namespaces (and with them
- * their interfaces) and the temp directory. It runs from t.after, on process exit and on
- * SIGINT/SIGTERM, so a failing or interrupted test leaves nothing behind.
+ * The harness names every namespace uniquely, creates interfaces only inside them, and
+ * removes namespaces, processes (by pid) and files when the test ends or is interrupted.
  */
 
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Capture, Driver, Injector, Keepalived, sleep } from './lab-processes.js';
+import { Topology, type Capture, type Namespace, type TestHooks } from '../../harness/index.js';
+import { namespacePidsSync } from '../../harness/cleanup.js';
+import { delay } from '../../harness/wait.js';
 import type { DriverConfig } from './driver.js';
+import { Driver, Injector, Keepalived } from './lab-processes.js';
 
-const liveLabs = new Set<Lab>();
-let hooksInstalled = false;
+export const IFNAME = 'vx0';
 
-function installHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on('exit', () => { for (const lab of liveLabs) lab.destroy(); });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      for (const lab of liveLabs) lab.destroy();
-      process.kill(process.pid, signal);
-    });
-  }
-}
+export interface RouterAddresses { readonly v4: string; readonly v6: string; readonly ll: string }
+/** Fixed MACs give fixed EUI-64 link-local addresses. */
+export const ROUTER_A: RouterAddresses = { v4: '10.9.0.1', v6: '2001:db8:9::1', ll: 'fe80::ff:fe00:a01' };
+export const ROUTER_B: RouterAddresses = { v4: '10.9.0.2', v6: '2001:db8:9::2', ll: 'fe80::ff:fe00:b01' };
 
-export function run(cmd: string, args: readonly string[]): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
+export class VrrpLab {
+  private constructor(readonly topology: Topology) {}
 
-let labCounter = 0;
-
-export class Lab {
-  readonly id: string;
-  readonly dir: string;
-  readonly #namespaces: string[] = [];
-  readonly #children = new Set<ChildProcess>();
-  #captures = 0;
-  #destroyed = false;
-
-  private constructor() {
-    this.id = `kv${process.pid.toString(36)}${(++labCounter).toString(36)}${Math.random().toString(36).slice(2, 5)}`;
-    this.dir = mkdtempSync(join(tmpdir(), `${this.id}-`));
+  static async create(t: TestHooks): Promise<VrrpLab> {
+    return new VrrpLab(await Topology.create(t));
   }
 
-  static create(t?: { after(fn: () => unknown): void }): Lab {
-    installHooks();
-    const lab = new Lab();
-    liveLabs.add(lab);
-    t?.after(() => lab.destroy());
-    return lab;
+  /** Router A and router B, one cable (vx0 <-> vx0), IPv4 and IPv6 addresses on both. */
+  async twoRouters(): Promise<{ a: Namespace; b: Namespace }> {
+    const a = await this.topology.namespace('a');
+    const b = await this.topology.namespace('b');
+    await this.topology.veth(a, IFNAME, b, IFNAME, { aMac: '02:00:00:00:0a:01', bMac: '02:00:00:00:0b:01' });
+    for (const [ns, r] of [[a, ROUTER_A], [b, ROUTER_B]] as const) {
+      await ns.addAddress(IFNAME, `${r.v4}/24`);
+      await ns.addAddress(IFNAME, `${r.v6}/64`, { nodad: true });
+    }
+    return { a, b };
   }
 
-  /** A fresh namespace with lo up and IPv6 duplicate address detection off. */
-  namespace(label: string): string {
-    const name = `${this.id}-${label}`;
-    run('ip', ['netns', 'add', name]);
-    this.#namespaces.push(name);
-    this.ip(name, 'link', 'set', 'lo', 'up');
-    for (const key of ['all', 'default']) this.sysctl(name, `net.ipv6.conf.${key}.accept_dad`, '0');
-    return name;
-  }
-
-  sysctl(ns: string, key: string, value: string): void {
-    run('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `${key}=${value}`]);
-  }
-
-  ip(ns: string, ...args: string[]): string {
-    return run('ip', ['-n', ns, ...args]);
-  }
-
-  /** A veth pair between two namespaces, with fixed MACs (stable link-local addresses). */
-  cable(a: string, aIf: string, b: string, bIf: string, macs: [string, string] = ['02:00:00:00:0a:01', '02:00:00:00:0b:01']): void {
-    run('ip', ['link', 'add', aIf, 'netns', a, 'address', macs[0], 'type', 'veth', 'peer', 'name', bIf, 'netns', b, 'address', macs[1]]);
-    this.ip(a, 'link', 'set', aIf, 'up');
-    this.ip(b, 'link', 'set', bIf, 'up');
-  }
-
-  /** Starts a tracked process inside a namespace (`ip netns exec` execs it: same pid). */
-  spawn(ns: string, cmd: string, args: readonly string[]): ChildProcess {
-    if (this.#destroyed) throw new Error('lab destroyed');
-    const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.#children.add(child);
-    child.once('exit', () => this.#children.delete(child));
-    return child;
+  /** tcpdump on `ifname`, VRRP and AH only (IPv4 and IPv6). */
+  capture(ns: Namespace, ifname = IFNAME): Promise<Capture> {
+    return ns.capture(ifname, 'ip proto 112 or ip proto 51 or ip6 proto 112');
   }
 
   /** Our VRRP runtime in `ns`, started from literal parameters. */
-  async driver(ns: string, config: DriverConfig): Promise<Driver> {
+  async driver(ns: Namespace, config: DriverConfig): Promise<Driver> {
     const script = new URL('./driver.js', import.meta.url).pathname;
-    const driver = new Driver(this.spawn(ns, process.execPath, [script, JSON.stringify(config)]));
-    await driver.ready;
+    const driver = new Driver(ns.spawn([process.execPath, script, JSON.stringify(config)], { stdin: true }));
+    await driver.ready();
     return driver;
   }
 
   /** injector.ts in `ns`, sending out of `ifname`. */
-  async injector(ns: string, ifname: string): Promise<Injector> {
+  async injector(ns: Namespace, ifname = IFNAME): Promise<Injector> {
     const script = new URL('./injector.js', import.meta.url).pathname;
-    const injector = new Injector(this.spawn(ns, process.execPath, [script, ifname]));
-    await injector.ready;
+    const injector = new Injector(ns.spawn([process.execPath, script, ifname], { stdin: true }));
+    await injector.ready();
     return injector;
   }
 
-  /** tcpdump on `ifname` in `ns`, VRRP and AH only (IPv4 and IPv6). */
-  async capture(ns: string, ifname: string): Promise<Capture> {
-    const file = join(this.dir, `capture-${++this.#captures}.pcap`);
-    const child = this.spawn(ns, 'tcpdump', ['-Z', 'root', '--immediate-mode', '-i', ifname, '-n', '-U', '-w', file, 'ip proto 112 or ip proto 51 or ip6 proto 112']);
-    const capture = new Capture(child, file);
-    await capture.ready;
-    return capture;
+  /**
+   * Debian's keepalived in `ns` (`keepalived -n -l -f CONF -p P -r R -c C -b B`, VRRP only,
+   * detailed log), with pid files of its own so a stale one never stops it from starting.
+   */
+  keepalived(ns: Namespace, label: string, conf: string): Keepalived {
+    const path = (ext: string): string => join(this.topology.directory, `${label}.${ext}`);
+    writeFileSync(path('conf'), conf);
+    return new Keepalived(ns.spawn([
+      'keepalived', '-n', '-l', '-D', '-P', '-f', path('conf'), '-p', path('pid'), '-r', path('vrrp.pid'), '-c', path('check.pid'), '-b', path('bfd.pid'),
+    ]));
   }
 
   /**
-   * Debian's keepalived in `ns` (`keepalived -n -l -f CONF -p P -r R -c C -b B`, VRRP only),
-   * with pid files of its own so a stale one never stops it from starting.
+   * Crashes everything running in `ns`. SIGKILL of keepalived's parent alone is not a crash
+   * (its VRRP child gets SIGTERM and sends priority 0), so every process of the namespace is
+   * stopped first, then killed. Only for namespaces holding nothing but the router.
    */
-  keepalived(ns: string, label: string, conf: string): Keepalived {
-    const path = (ext: string): string => join(this.dir, `${label}.${ext}`);
-    const pidFiles = [path('pid'), path('vrrp.pid')];
-    const child = this.spawn(ns, 'keepalived', [
-      '-n', '-l', '-D', '-P', '-f', this.file(`${label}.conf`, conf),
-      '-p', pidFiles[0] as string, '-r', pidFiles[1] as string, '-c', path('check.pid'), '-b', path('bfd.pid'),
-    ]);
-    return new Keepalived(child, pidFiles);
-  }
-
-  /**
-   * A keepalived crash: SIGKILL of its parent alone is not one (its VRRP child gets SIGTERM
-   * and sends priority 0), so every process of it in the namespace is stopped first, then killed.
-   */
-  async crashNamespace(ns: string): Promise<void> {
-    const pids = this.pids(ns);
+  async crash(ns: Namespace): Promise<void> {
+    const pids = namespacePidsSync(ns.name);
     for (const pid of pids) { try { process.kill(pid, 'SIGSTOP'); } catch { /* gone */ } }
     for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-    await sleep(50);
-  }
-
-  file(name: string, text: string): string {
-    const path = join(this.dir, name);
-    writeFileSync(path, text);
-    return path;
-  }
-
-  /** Pids of every process in the namespace. */
-  pids(ns: string): number[] {
-    try {
-      return run('ip', ['netns', 'pids', ns]).split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  }
-
-  destroy(): void {
-    if (this.#destroyed) return;
-    this.#destroyed = true;
-    liveLabs.delete(this);
-    for (const child of this.#children) {
-      if (child.pid !== undefined && child.exitCode === null) {
-        try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
-      }
-    }
-    for (const ns of this.#namespaces) {
-      for (const pid of this.pids(ns)) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
-      }
-      try { run('ip', ['netns', 'del', ns]); } catch { /* already gone */ }
-    }
-    rmSync(this.dir, { recursive: true, force: true });
+    await delay(50);
   }
 }

@@ -8,15 +8,15 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Lab } from './lab.js';
-import { sleep } from './lab-processes.js';
-import { IFNAME, ROUTER_A, ROUTER_B, VARIANTS, assertFailoverOnWire, instanceName, ourInstance, twoRouters } from './scenarios.js';
+import { IFNAME, ROUTER_A, ROUTER_B, VrrpLab } from './lab.js';
+import { decodeAdverts, sleep } from './lab-processes.js';
+import { VARIANTS, assertFailoverOnWire, instanceName, ourInstance } from './scenarios.js';
 
 test('keepalived-ts to keepalived-ts: election and failover after SIGKILL, every variant', { timeout: 60_000 }, async (t) => {
   const started = Date.now();
-  const lab = Lab.create(t);
-  const { a, b } = twoRouters(lab);
-  const capture = await lab.capture(b, IFNAME);
+  const lab = await VrrpLab.create(t);
+  const { a, b } = await lab.twoRouters();
+  const capture = await lab.capture(b);
 
   const routerA = await lab.driver(a, { instances: VARIANTS.map((v) => ourInstance(v, ROUTER_A, ROUTER_B, 200)) });
   for (const v of VARIANTS) await routerA.waitState(instanceName(v), 'MASTER', 6000);
@@ -43,13 +43,11 @@ test('keepalived-ts to keepalived-ts: election and failover after SIGKILL, every
   ].sort());
 
   const killedAt = Date.now();
-  routerA.kill('SIGKILL');
+  await routerA.kill('SIGKILL');
   for (const v of VARIANTS) await routerB.waitState(instanceName(v), 'MASTER', 6000);
   await sleep(2200); // two adverts from the new master
-  routerB.kill('SIGTERM');
-  await routerB.exit();
-  await sleep(200);
-  const adverts = await capture.stop();
+  await routerB.kill('SIGTERM');
+  const adverts = await decodeAdverts(capture);
 
   for (const v of VARIANTS) {
     const facts = assertFailoverOnWire(adverts, v, ROUTER_A, ROUTER_B, 200, 100);

@@ -13,9 +13,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { skewTimeUs } from '../../../src/vrrp/index.js';
 import type { DriverInstance } from './driver.js';
-import { Lab } from './lab.js';
-import { sleep, type WireAdvert } from './lab-processes.js';
-import { IFNAME, ROUTER_A, ROUTER_B, twoRouters, type RouterAddresses } from './scenarios.js';
+import { IFNAME, ROUTER_A, ROUTER_B, VrrpLab, type RouterAddresses } from './lab.js';
+import { decodeAdverts, sleep, type WireAdvert } from './lab-processes.js';
 
 const SKEW_100_MS = skewTimeUs(3, 100, 1_000_000) / 1000; // 609.375 ms at a 1 s interval
 
@@ -39,9 +38,9 @@ function firstAfter(adverts: readonly WireAdvert[], vrid: number, source: string
 
 test('sync group fault, priority-0 handover and unicast split-brain reporting between two keepalived-ts routers', { timeout: 60_000 }, async (t) => {
   const started = Date.now();
-  const lab = Lab.create(t);
-  const { a, b } = twoRouters(lab);
-  const capture = await lab.capture(b, IFNAME);
+  const lab = await VrrpLab.create(t);
+  const { a, b } = await lab.twoRouters();
+  const capture = await lab.capture(b);
   const groups = [{ name: 'G', members: ['G1', 'G2'] }];
   // A's unicast_peer has a typo (10.9.0.99): B never hears A on U.
   const routerA = await lab.driver(a, { instances: router(ROUTER_A, 200, '10.9.0.99'), syncGroups: groups });
@@ -76,11 +75,10 @@ test('sync group fault, priority-0 handover and unicast split-brain reporting be
 
   // 2. SIGTERM: A's MASTERs send priority 0; B takes S over after Skew_Time.
   const stopAt = Date.now();
-  routerA.kill('SIGTERM');
-  await routerA.exit();
+  await routerA.kill('SIGTERM');
   await routerB.waitState('S', 'MASTER', 3000);
   await sleep(1500);
-  const adverts = await capture.stop();
+  const adverts = await decodeAdverts(capture);
 
   const zero = (vrid: number, source: string, after: number) => adverts.find((w) => w.vrid === vrid && w.source === source && w.priority === 0 && w.time >= after - 50);
   for (const [vrid, srcA, srcB, after] of [[21, ROUTER_A.v4, ROUTER_B.v4, faultAt], [22, ROUTER_A.ll, ROUTER_B.ll, faultAt], [31, ROUTER_A.v4, ROUTER_B.v4, stopAt]] as const) {

@@ -12,14 +12,8 @@
 import assert from 'node:assert/strict';
 import { masterDownIntervalMs } from '../../../src/vrrp/index.js';
 import type { DriverInstance } from './driver.js';
-import type { Lab } from './lab.js';
+import { IFNAME, type RouterAddresses } from './lab.js';
 import type { WireAdvert } from './lab-processes.js';
-
-export const IFNAME = 'vx0';
-
-export interface RouterAddresses { readonly v4: string; readonly v6: string; readonly ll: string }
-export const ROUTER_A: RouterAddresses = { v4: '10.9.0.1', v6: '2001:db8:9::1', ll: 'fe80::ff:fe00:a01' };
-export const ROUTER_B: RouterAddresses = { v4: '10.9.0.2', v6: '2001:db8:9::2', ll: 'fe80::ff:fe00:b01' };
 
 export interface Variant {
   readonly label: string;
@@ -85,18 +79,6 @@ export function keepalivedInstance(v: Variant, me: RouterAddresses, peer: Router
 
 export function keepalivedConfig(variants: readonly Variant[], me: RouterAddresses, peer: RouterAddresses, priority: number): string {
   return ['global_defs {\n  router_id ka_interop\n  vrrp_garp_master_repeat 1\n}', ...variants.map((v) => keepalivedInstance(v, me, peer, priority))].join('\n');
-}
-
-/** Two namespaces joined by a cable, with both routers' addresses. */
-export function twoRouters(lab: Lab): { a: string; b: string } {
-  const a = lab.namespace('a');
-  const b = lab.namespace('b');
-  lab.cable(a, IFNAME, b, IFNAME);
-  for (const [ns, r] of [[a, ROUTER_A], [b, ROUTER_B]] as const) {
-    lab.ip(ns, 'addr', 'add', `${r.v4}/24`, 'dev', IFNAME);
-    lab.ip(ns, 'addr', 'add', `${r.v6}/64`, 'dev', IFNAME, 'nodad');
-  }
-  return { a, b };
 }
 
 const sourceOf = (v: Variant, r: RouterAddresses): string => (v.family === 'inet' ? r.v4 : v.unicast ? r.v6 : r.ll);
