@@ -9,10 +9,10 @@ export { receiveSocketPlan, sendSocketPlan, applyPlan, kernelSocketFactory, Sock
 export type { SocketStep, SocketFactory, ReceiveChannel, SendChannel, SendOptions, OpenedChannel } from './kernel-sockets.js';
 export { SocketPool, PooledSocket, VridConflictError, peerKey } from './socket-pool.js';
 export type { VridEndpoint, SocketPoolOptions } from './socket-pool.js';
-export { dispatchDatagram } from './dispatcher.js';
-export type { DispatchHooks } from './dispatcher.js';
-export { AdvertSender, defaultMulticastGroup } from './advert-sender.js';
-export type { SenderCounters, SendFailure } from './advert-sender.js';
+export { dispatchDatagram } from './wire.js';
+export type { DispatchHooks } from './wire.js';
+export { AdvertSender, defaultMulticastGroup } from './wire.js';
+export type { SenderCounters, SendFailure } from './wire.js';
 export { PeerSilenceDetector } from './peer-silence.js';
 export type { PeerHearing, PeerSilenceStatus } from './peer-silence.js';
 export { InstanceRuntime } from './instance-runtime.js';

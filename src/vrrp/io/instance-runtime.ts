@@ -26,7 +26,7 @@ import { InstanceConfigError } from '../fsm/timers.js';
 import type { InstanceEvent, InstanceHost, InstanceStatus, OutgoingAdvert } from '../fsm/types.js';
 import { familyOf, isIpv6LinkLocal, isMulticast } from '../packet/index.js';
 import type { ReceivedPacket } from '../receive-checks.js';
-import { AdvertSender, type SenderCounters } from './advert-sender.js';
+import { AdvertSender, type SenderCounters } from './wire.js';
 import { PeerSilenceDetector, type PeerSilenceStatus } from './peer-silence.js';
 import { peerKey, type PooledSocket, type SocketPool, type VridEndpoint } from './socket-pool.js';
 import {

@@ -23,7 +23,7 @@
 import type { LogPort } from '../../core/log-port.js';
 import { SyncGroup } from '../fsm/sync-group.js';
 import type { StartOptions } from '../fsm/instance.js';
-import { dispatchDatagram } from './dispatcher.js';
+import { dispatchDatagram } from './wire.js';
 import { InstanceRuntime, type InstanceRuntimeStatus } from './instance-runtime.js';
 import { kernelSocketFactory, type SocketFactory } from './kernel-sockets.js';
 import { DropLog, logEvent } from './reporting.js';
