@@ -119,7 +119,7 @@ export class InstanceRuntime implements VridEndpoint {
     };
     this.fsm = new VrrpInstance(p, host);
     this.silence = p.unicast && p.unicastPeers.length > 0
-      ? new PeerSilenceDetector(p.unicastPeers.map((x) => x.address), deps.clock, () => this.fsm.masterDownIntervalMs, {
+      ? new PeerSilenceDetector(p.unicastPeers.map((x) => x.address), deps.clock, () => this.#silenceThresholdMs(), {
         silent: (silentForMs, droppedFromPeers) => deps.emit({
           type: 'unicastPeersSilent', instance: p.name, peers: p.unicastPeers.map((x) => x.address), silentForMs, state: this.fsm.state, droppedFromPeers,
         }),
@@ -211,6 +211,11 @@ export class InstanceRuntime implements VridEndpoint {
       sends: { ...this.sender.counters },
       ...(this.silence ? { unicastPeers: this.silence.status() } : {}),
     };
+  }
+
+  /** Master_Down_Interval plus one advert interval (see peer-silence.ts). */
+  #silenceThresholdMs(): number {
+    return this.fsm.masterDownIntervalMs + this.fsm.status().masterAdvertIntervalMs;
   }
 
   // --- binding -------------------------------------------------------------------------------

@@ -12,8 +12,10 @@
  *   separately: they show the peer is reachable but not understood, which the drop log
  *   already explains line by line.
  * - Silence starts when no peer has been heard for one Master_Down_Interval (the time a
- *   BACKUP would wait before declaring the master dead), counted from start-up or from the
- *   last advert heard. It is reported once (`unicastPeersSilent`, with the instance's state)
+ *   BACKUP would wait before declaring the master dead) plus one advert interval, counted
+ *   from start-up or from the last advert heard. The extra interval lets the FSM act first:
+ *   a BACKUP that hears nothing becomes MASTER at Master_Down_Interval, so the report names
+ *   the state the silence led to, not the one it interrupted. It is reported once (`unicastPeersSilent`, with the instance's state)
  *   and ends with the next valid advert (`unicastPeerHeard`), so the log gets two lines per
  *   episode, never one per interval.
  * - A healthy MASTER whose peers are all BACKUP also hears nothing: VRRP backups are silent.
@@ -60,7 +62,7 @@ export class PeerSilenceDetector {
   #timer: unknown;
   #running = false;
 
-  /** `thresholdMs`: read at each check (Master_Down_Interval changes with priority and learned interval). */
+  /** `thresholdMs`: read at each check (it follows the instance's priority and learned interval). */
   constructor(
     peers: readonly string[],
     private readonly clock: RuntimeClock,

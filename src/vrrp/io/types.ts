@@ -143,7 +143,7 @@ export type IoEvent =
   /** A datagram dropped before any instance saw it. */
   | { readonly type: 'datagramDropped'; readonly socket: string; readonly source: string; readonly reason: keyof SocketCounters; readonly detail: string }
   | { readonly type: 'unknownVrid'; readonly socket: string; readonly source: string; readonly vrid: number }
-  /** Split-brain hygiene: no valid advert from any configured unicast peer for a Master_Down_Interval. */
+  /** Split-brain hygiene: no valid advert from any configured unicast peer for Master_Down_Interval + one advert interval. */
   | { readonly type: 'unicastPeersSilent'; readonly instance: string; readonly peers: readonly string[]; readonly silentForMs: number; readonly state: VrrpState; readonly droppedFromPeers: number }
   | { readonly type: 'unicastPeerHeard'; readonly instance: string; readonly peer: string; readonly silentForMs: number };
 

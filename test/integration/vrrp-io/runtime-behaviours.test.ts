@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import { skewTimeUs } from '../../../src/vrrp/index.js';
 import type { DriverInstance } from './driver.js';
 import { IFNAME, ROUTER_A, ROUTER_B, VrrpLab, type RouterAddresses } from './lab.js';
+import { waitUntil } from '../../harness/wait.js';
 import { decodeAdverts, sleep, type WireAdvert } from './lab-processes.js';
 
 const SKEW_100_MS = skewTimeUs(3, 100, 1_000_000) / 1000; // 609.375 ms at a 1 s interval
@@ -60,10 +61,13 @@ test('sync group fault, priority-0 handover and unicast split-brain reporting be
 
   // 3. Split brain on U: B became MASTER too, and both say they hear none of their peers.
   await routerB.waitState('U', 'MASTER', 5000);
-  await sleep(300);
   assert.equal(routerA.state('U'), 'MASTER', 'A answers B but B never hears it');
   for (const [r, peer] of [[routerA, '10.9.0.99'], [routerB, ROUTER_A.v4]] as const) {
-    const silent = r.events('unicastPeersSilent').filter((e) => e.instance === 'U');
+    // Reported one advert interval after Master_Down_Interval, once.
+    const silent = await waitUntil('silence on U', () => {
+      const found = r.events('unicastPeersSilent').filter((e) => e.instance === 'U');
+      return found.length > 0 ? found : undefined;
+    }, { timeoutMs: 3000 });
     assert.equal(silent.length, 1, 'reported once');
     assert.deepEqual([silent[0].peers, silent[0].state], [[peer], 'MASTER']);
     assert.ok(r.logs().some((l) => l.startsWith(`(U) no valid advert from any unicast peer (${peer}) for `)), 'said in the log');
