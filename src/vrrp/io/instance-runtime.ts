@@ -155,7 +155,13 @@ export class InstanceRuntime implements VridEndpoint {
       this.#deps.emit({ type: 'noUnicastPeers', instance: this.name, fault });
       if (fault) this.fsm.setFault(NO_PEER_FAULT, true);
     }
-    this.#bind();
+    try {
+      this.#bind();
+    } catch (error) {
+      this.#active = false;
+      this.#unbind();
+      throw error;
+    }
     this.fsm.start(options);
     this.silence?.start();
   }
