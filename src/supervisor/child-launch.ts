@@ -1,0 +1,105 @@
+/**
+ * How a child process is started: the command that runs `node child-main.js`,
+ * with its network namespace and scheduling applied before Node starts.
+ *
+ * keepalived forks, and the child calls setns(), setpriority(),
+ * sched_setscheduler() and setrlimit() on itself. In a Node process those
+ * calls would reach only the calling thread (Linux keeps the network
+ * namespace, nice value and scheduling policy per thread; Node already runs
+ * V8 and libuv threads), and a multi-threaded process cannot enter a new
+ * mount namespace at all. So the parent starts the child through small
+ * standard tools that set these up and exec the next program, keeping the
+ * pid and the IPC descriptor fork() passes down:
+ *
+ *   ip netns exec NETNS   net_namespace / -s: network namespace, plus a
+ *                         private mount namespace with /sys remounted for
+ *                         that namespace and /etc/netns/NETNS/* overlaid
+ *                         (iproute2);
+ *   chrt -r -R PRIO       *_rt_priority: SCHED_RR with SCHED_RESET_ON_FORK,
+ *                         exactly keepalived's policy. Reset-on-fork keeps
+ *                         the realtime policy on the main (event loop) thread
+ *                         only: V8's and libuv's threads, created after exec,
+ *                         and scripts start as SCHED_OTHER (util-linux);
+ *   prlimit --rttime=S:H  *_rlimit_rttime with a realtime priority: hard limit
+ *                         H µs, soft limit H/2 for the SIGXCPU warning
+ *                         (util-linux);
+ *   nice -n N             *_priority when no realtime priority is set (as in
+ *                         keepalived); inherited by every thread (coreutils).
+ * The chain is computed here as a pure function; children.ts hands it to
+ * fork() as `execPath` + `execArgv`.
+ */
+import type { ChildRole } from './roles.js';
+
+export interface ProcessTuning {
+  /** *_priority: nice value, -20..19. */
+  readonly nice?: number;
+  /** *_rt_priority: SCHED_RR priority, 1..99. */
+  readonly rtPriority?: number;
+  /** *_rlimit_rttime: µs of realtime CPU without blocking; keepalived's default is 10000. */
+  readonly rlimitRttimeUs?: number;
+  /** *_no_swap: mlockall() in the child (native addon). */
+  readonly noSwap?: boolean;
+}
+
+export interface LaunchTools {
+  readonly node: string;
+  readonly ip?: string;
+  readonly chrt?: string;
+  readonly prlimit?: string;
+  readonly nice?: string;
+}
+
+export interface ChildCommand {
+  /** The program fork() runs (node itself when no tool is needed). */
+  readonly execPath: string;
+  /** Its arguments before the child entry file. */
+  readonly execArgv: readonly string[];
+}
+
+export type ChildCommandResult = { readonly ok: true; readonly command: ChildCommand } | { readonly ok: false; readonly message: string };
+
+export const DEFAULT_RLIMIT_RTTIME_US = 10_000;
+
+/**
+ * The exec chain for one child. `currentNice` is the parent's own nice value:
+ * nice(1) adds to it, keepalived's setpriority() sets an absolute value.
+ */
+export function childCommand(
+  role: ChildRole,
+  tuning: ProcessTuning,
+  netns: string | undefined,
+  tools: LaunchTools,
+  nodeArgs: readonly string[],
+  currentNice = 0,
+): ChildCommandResult {
+  const chain: string[] = [];
+  const need = (tool: keyof LaunchTools, why: string): string | { message: string } => {
+    const path = tools[tool];
+    return path ?? { message: `cannot start the ${role} child: ${why} needs ${tool}(1), which was not found` };
+  };
+
+  if (netns !== undefined) {
+    const ip = need('ip', `net_namespace ${netns}`);
+    if (typeof ip !== 'string') return { ok: false, ...ip };
+    chain.push(ip, 'netns', 'exec', netns);
+  }
+  if (tuning.rtPriority !== undefined && tuning.rtPriority > 0) {
+    const chrt = need('chrt', `${role}_rt_priority`);
+    if (typeof chrt !== 'string') return { ok: false, ...chrt };
+    const hard = tuning.rlimitRttimeUs ?? DEFAULT_RLIMIT_RTTIME_US;
+    if (hard > 0) {
+      const prlimit = need('prlimit', `${role}_rlimit_rttime`);
+      if (typeof prlimit !== 'string') return { ok: false, ...prlimit };
+      chain.push(prlimit, `--rttime=${Math.floor(hard / 2)}:${hard}`);
+    }
+    chain.push(chrt, '-r', '-R', String(tuning.rtPriority));
+  } else if (tuning.nice !== undefined && tuning.nice !== currentNice) {
+    const nice = need('nice', `${role}_priority`);
+    if (typeof nice !== 'string') return { ok: false, ...nice };
+    chain.push(nice, '-n', String(tuning.nice - currentNice));
+  }
+
+  if (chain.length === 0) return { ok: true, command: { execPath: tools.node, execArgv: [...nodeArgs] } };
+  const [execPath, ...rest] = chain;
+  return { ok: true, command: { execPath: execPath!, execArgv: [...rest, tools.node, ...nodeArgs] } };
+}

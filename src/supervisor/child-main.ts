@@ -1,0 +1,41 @@
+/**
+ * Entry file of every child process: `node child-main.js ROLE`, forked by the
+ * parent with an IPC channel (see parent side in children.ts).
+ *
+ * It guards SIGUSR1 before anything else (Node would otherwise open its
+ * inspector), checks it really has a parent channel, picks the subsystem for
+ * its role and hands the process over to ChildRuntime.
+ *
+ * The registry below is where the real subsystems plug in: until VRRP,
+ * checker and BFD exist, each role runs the ConfigHolder, which holds its
+ * config part and answers with it.
+ */
+import { installEarlySignalGuards } from './signals.js';
+
+const guards = installEarlySignalGuards();
+
+const { stderrLog } = await import('../core/log-port.js');
+const { isChildRole, ROLE_INFO } = await import('./roles.js');
+const { ChildRuntime, processChannel } = await import('./child.js');
+const { ConfigHolder } = await import('./config-holder.js');
+const { ExitCode } = await import('./respawn.js');
+
+const role = process.argv[2];
+if (!isChildRole(role) || !process.send) {
+  process.stderr.write(`keepalived child: must be started by the keepalived parent with a role (vrrp, checker, bfd); got ${String(role)}\n`);
+  process.exit(ExitCode.fatal);
+}
+
+const subsystems = {
+  vrrp: () => new ConfigHolder(),
+  checker: () => new ConfigHolder(),
+  bfd: () => new ConfigHolder(),
+};
+
+const log = stderrLog(`${ROLE_INFO[role].progName}[${process.pid}]: `);
+const runtime = new ChildRuntime({ role, subsystem: subsystems[role](), channel: processChannel(), log });
+
+const handled: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
+for (const sig of handled) process.on(sig, () => runtime.handleSignal(sig));
+for (const sig of guards.takeEarly()) runtime.handleSignal(sig);
+guards.release();

@@ -1,0 +1,108 @@
+/**
+ * What the supervisor needs from the command line and from the compiled
+ * config, as small interfaces of its own.
+ *
+ * The supervisor never looks inside a compiled config: a DaemonConfigAdapter
+ * loads one (the config compiler behind it), summarises it (which children
+ * run), extracts the global settings the parent acts on, cuts out each
+ * child's part (what goes over IPC) and prints the parent's .data dump.
+ * The entry point supplies the adapter for keepalived.conf; tests may supply
+ * another. Loading never throws: errors come back as compiler-style lines
+ * (`file:line:col: error: message`), which a failed reload logs as they are.
+ */
+import type { UserSpec } from '../core/scripts/accounts.js';
+import type { ProcessTuning } from './child-launch.js';
+import type { PidFileNames } from './pidfile.js';
+import type { ChildRole, ConfigSummary, DaemonMode } from './roles.js';
+
+export type LoadOutcome<C> =
+  | { readonly ok: true; readonly config: C; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+/** A script configured in global_defs: the script word and its optional `user [group]`. */
+export interface ConfiguredScript {
+  /** The script word after the config lexer (keepalived splits it again into argv). */
+  readonly command: string;
+  readonly user?: UserSpec;
+}
+
+/** The global settings the parent itself acts on. */
+export interface DaemonGlobals {
+  /** top-level `instance NAME`. */
+  readonly instance?: string;
+  /** top-level `net_namespace NAME`. */
+  readonly netns?: string;
+  /** top-level `use_pid_dir`. */
+  readonly usePidDir: boolean;
+  /** top-level `child_wait_time` (s); keepalived's default is 5. */
+  readonly childWaitTimeS: number;
+  readonly startupScript?: ConfiguredScript;
+  /** startup_script_timeout (s), default 10. */
+  readonly startupScriptTimeoutS: number;
+  readonly shutdownScript?: ConfiguredScript;
+  readonly shutdownScriptTimeoutS: number;
+  /** global_defs `umask`, when given. */
+  readonly umask?: number;
+  readonly dataUseInstance: boolean;
+  readonly stateDumpFile?: string;
+  readonly scriptSecurity: boolean;
+  readonly scriptUser?: UserSpec;
+  /** *_priority, *_rt_priority, *_rlimit_rttime, *_no_swap per child. */
+  readonly tuning: Readonly<Record<ChildRole, ProcessTuning>>;
+}
+
+export const DEFAULT_GLOBALS: DaemonGlobals = {
+  usePidDir: false,
+  childWaitTimeS: 5,
+  startupScriptTimeoutS: 10,
+  shutdownScriptTimeoutS: 10,
+  dataUseInstance: false,
+  scriptSecurity: false,
+  tuning: { vrrp: {}, checker: {}, bfd: {} },
+};
+
+export interface DaemonConfigAdapter<C> {
+  load(path: string): Promise<LoadOutcome<C>>;
+  summary(config: C): ConfigSummary;
+  globals(config: C): DaemonGlobals;
+  /** The part of the config one child needs; must survive structured cloning. */
+  part(config: C, role: ChildRole): unknown;
+  /** The parent's .data content (keepalived: the global definitions). */
+  dumpGlobals(config: C): string;
+  /**
+   * Settings a reload cannot change beyond those the supervisor already
+   * checks (net_namespace, instance), as keepalived's "please restart" list
+   * (nftables table names, config_directory, disable_local_igmp…):
+   * one message per change found; any message rejects the reload.
+   */
+  restartOnlyChanges?(before: C, after: C): string[];
+}
+
+/** What the command line decides (src/cli/ fills this in). */
+export interface SupervisorOptions {
+  /** -f */
+  readonly configFile: string;
+  /** -P, -C, -B, --all applied in order (roles.modeFromFlags). */
+  readonly mode: DaemonMode;
+  /** -R */
+  readonly dontRespawn: boolean;
+  /** -p, -r, -c, -b */
+  readonly pidFiles?: Partial<PidFileNames>;
+  /** -s: overrides net_namespace. */
+  readonly namespace?: string;
+  /** -u: overrides the config's umask. */
+  readonly umask?: number;
+  /** -X */
+  readonly releaseVips: boolean;
+  /** -V */
+  readonly dontReleaseVrrp: boolean;
+  /** -I */
+  readonly dontReleaseIpvs: boolean;
+  /** -D */
+  readonly logDetail: boolean;
+  /** RUNSTATEDIR, /run; tests point it elsewhere. */
+  readonly runDir?: string;
+}
+
+/** keepalived's umask before any option or keyword changes it: 0177. */
+export const DEFAULT_UMASK = 0o177;

@@ -1,0 +1,34 @@
+/**
+ * A keepalived-ts daemon for the supervisor's integration tests, with the
+ * JSON config adapter. Usage:
+ *   node daemon-entry.js '<SupervisorOptions JSON>' [--dont-fork] [--child-entry PATH]
+ * Log lines go to stderr as `Keepalived[PID]: message`.
+ */
+import { installEarlySignalGuards } from '../../../src/supervisor/signals.js';
+
+const guards = installEarlySignalGuards();
+const { stderrLog } = await import('../../../src/core/log-port.js');
+const { runDaemon } = await import('../../../src/supervisor/daemon.js');
+const { jsonConfigAdapter } = await import('./json-config.js');
+const { DEFAULT_MODE } = await import('../../../src/supervisor/roles.js');
+
+const args = process.argv.slice(2);
+const options = {
+  mode: DEFAULT_MODE,
+  dontRespawn: false,
+  releaseVips: false,
+  dontReleaseVrrp: false,
+  dontReleaseIpvs: false,
+  logDetail: false,
+  ...JSON.parse(args[0] ?? '{}'),
+};
+guards.release();
+const code = await runDaemon({
+  options,
+  dontFork: args.includes('--dont-fork'),
+  adapter: jsonConfigAdapter,
+  log: stderrLog(`Keepalived[${process.pid}]: `),
+  version: 'keepalived-ts test',
+  ...(args.includes('--child-entry') ? { childEntry: args[args.indexOf('--child-entry') + 1]! } : {}),
+});
+process.exit(code);
