@@ -15,18 +15,19 @@
  *                         private mount namespace with /sys remounted for
  *                         that namespace and /etc/netns/NETNS/* overlaid
  *                         (iproute2);
- *   chrt -r -R PRIO       *_rt_priority: SCHED_RR with SCHED_RESET_ON_FORK,
- *                         exactly keepalived's policy. Reset-on-fork keeps
- *                         the realtime policy on the main (event loop) thread
- *                         only: V8's and libuv's threads, created after exec,
- *                         and scripts start as SCHED_OTHER (util-linux);
- *   prlimit --rttime=S:H  *_rlimit_rttime with a realtime priority: hard limit
- *                         H µs, soft limit H/2 for the SIGXCPU warning
- *                         (util-linux);
  *   nice -n N             *_priority when no realtime priority is set (as in
  *                         keepalived); inherited by every thread (coreutils).
  * The chain is computed here as a pure function; children.ts hands it to
  * fork() as `execPath` + `execArgv`.
+ *
+ * A realtime priority is different: it is applied by the child to itself
+ * once it has loaded (child.ts applyRealtime), never at exec. keepalived's
+ * default RLIMIT_RTTIME of 10 ms of realtime CPU without a blocking system
+ * call is far less than Node needs to compile its modules at start-up, so a
+ * child exec'd under SCHED_RR is SIGKILLed by the kernel before it is ready
+ * (observed: "exited due to signal SIGKILL - has rlimit_rttime been
+ * exceeded?"). Once loaded, the event loop blocks in epoll_wait between
+ * events and the limit does its job.
  */
 import type { ChildRole } from './roles.js';
 
@@ -44,8 +45,6 @@ export interface ProcessTuning {
 export interface LaunchTools {
   readonly node: string;
   readonly ip?: string;
-  readonly chrt?: string;
-  readonly prlimit?: string;
   readonly nice?: string;
 }
 
@@ -83,17 +82,7 @@ export function childCommand(
     if (typeof ip !== 'string') return { ok: false, ...ip };
     chain.push(ip, 'netns', 'exec', netns);
   }
-  if (tuning.rtPriority !== undefined && tuning.rtPriority > 0) {
-    const chrt = need('chrt', `${role}_rt_priority`);
-    if (typeof chrt !== 'string') return { ok: false, ...chrt };
-    const hard = tuning.rlimitRttimeUs ?? DEFAULT_RLIMIT_RTTIME_US;
-    if (hard > 0) {
-      const prlimit = need('prlimit', `${role}_rlimit_rttime`);
-      if (typeof prlimit !== 'string') return { ok: false, ...prlimit };
-      chain.push(prlimit, `--rttime=${Math.floor(hard / 2)}:${hard}`);
-    }
-    chain.push(chrt, '-r', '-R', String(tuning.rtPriority));
-  } else if (tuning.nice !== undefined && tuning.nice !== currentNice) {
+  if (!(tuning.rtPriority !== undefined && tuning.rtPriority > 0) && tuning.nice !== undefined && tuning.nice !== currentNice) {
     const nice = need('nice', `${role}_priority`);
     if (typeof nice !== 'string') return { ok: false, ...nice };
     chain.push(nice, '-n', String(tuning.nice - currentNice));

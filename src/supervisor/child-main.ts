@@ -35,7 +35,7 @@ const subsystems = {
 const log = stderrLog(`${ROLE_INFO[role].progName}[${process.pid}]: `);
 const runtime = new ChildRuntime({ role, subsystem: subsystems[role](), channel: processChannel(), log });
 
-const handled: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
+const handled: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGXCPU'];
 for (const sig of handled) process.on(sig, () => runtime.handleSignal(sig));
 for (const sig of guards.takeEarly()) runtime.handleSignal(sig);
 guards.release();

@@ -23,6 +23,7 @@
  * permanent: the parent stops the daemon); 70 (PROGRAM_ERROR, respawned) for
  * a malformed message or an unexpected exception.
  */
+import { spawnSync } from 'node:child_process';
 import type { LogPort } from '../core/log-port.js';
 import { ScriptRunner } from '../core/scripts/runner.js';
 import { writeFileSafely } from './dumpfiles.js';
@@ -63,6 +64,8 @@ export function processChannel(): ParentChannel {
 /** Optional native calls; absent until the addon is built. */
 export interface ChildNative {
   mlockall?(): void;
+  /** sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, priority) on the calling (main) thread. */
+  setRealtime?(priority: number): void;
 }
 
 export interface ChildRuntimeDeps {
@@ -105,6 +108,9 @@ export class ChildRuntime {
         return;
       case 'SIGUSR2':
         if (this.settings) void this.writeDump('stats', this.settings.statsFile);
+        return;
+      case 'SIGXCPU':
+        this.deps.log.info(`${ROLE_INFO[this.deps.role].display} process has used too much CPU time, ${this.deps.role}_rlimit_rttime may need to be increased`);
         return;
       case 'SIGHUP':
         this.deps.log.info(`reloads are done by the parent process (pid ${process.ppid}); send SIGHUP to it`);
@@ -170,6 +176,7 @@ export class ChildRuntime {
       return this.exit(ExitCode.ok);
     }
     if (settings.noSwap) this.lockMemory();
+    if (settings.realtime) this.applyRealtime(settings.realtime.priority, settings.realtime.rlimitRttimeUs);
     const ctx: SubsystemContext = {
       role: this.deps.role,
       settings,
@@ -189,6 +196,31 @@ export class ChildRuntime {
     }
     this.generation = generation;
     this.deps.channel.send({ type: 'ready', generation });
+  }
+
+  /**
+   * keepalived's set_process_priorities() for a realtime priority, applied
+   * once loaded (see child-launch.ts for why not at exec): SCHED_RR with
+   * SCHED_RESET_ON_FORK on the event-loop thread, then RLIMIT_RTTIME with
+   * the soft limit at half the hard one so SIGXCPU warns first. Uses the
+   * native addon when present, else chrt(1)/prlimit(1) on our own pid
+   * (which is the main thread's id).
+   */
+  private applyRealtime(priority: number, rlimitRttimeUs: number): void {
+    const pid = String(process.pid);
+    try {
+      if (this.deps.native?.setRealtime) this.deps.native.setRealtime(priority);
+      else runTool('chrt', ['-r', '-R', '-p', String(priority), pid]);
+    } catch (err) {
+      this.deps.log.warn(`child process: cannot raise priority (${(err as Error).message})`);
+      return;
+    }
+    if (rlimitRttimeUs <= 0) return;
+    try {
+      runTool('prlimit', ['--pid', pid, `--rttime=${Math.floor(rlimitRttimeUs / 2)}:${rlimitRttimeUs}`]);
+    } catch (err) {
+      this.deps.log.warn(`child process cannot set realtime rlimit (${(err as Error).message})`);
+    }
   }
 
   private lockMemory(): void {
@@ -250,6 +282,13 @@ export class ChildRuntime {
   get currentGeneration(): number {
     return this.generation;
   }
+}
+
+/** Runs a util-linux tool synchronously; throws with its stderr on failure. */
+function runTool(name: string, args: string[]): void {
+  const r = spawnSync(name, args, { encoding: 'utf8', timeout: 5000 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${name} ${args.join(' ')}: ${(r.stderr || `exit ${r.status}`).trim()}`);
 }
 
 function bigintSafe(_key: string, v: unknown): unknown {

@@ -31,7 +31,7 @@ import type { LogPort } from '../core/log-port.js';
 import { ScriptUsers, systemAccounts, type AccountLookup } from '../core/scripts/accounts.js';
 import { ScriptRunner, type ScriptToRun } from '../core/scripts/runner.js';
 import { IP_CANDIDATES, findExecutable } from '../core/scripts/launch.js';
-import { childCommand, type LaunchTools } from './child-launch.js';
+import { DEFAULT_RLIMIT_RTTIME_US, childCommand, type LaunchTools, type ProcessTuning } from './child-launch.js';
 import { ChildHandle, childEnvironment } from './children.js';
 import { DEFAULT_UMASK, type DaemonConfigAdapter, type DaemonGlobals, type SupervisorOptions } from './daemon-config.js';
 import { dataFilePath, jsonFilePath, statsFilePath, tmpDirectory, writeFileSafely, type DumpNaming } from './dumpfiles.js';
@@ -72,10 +72,15 @@ export type QueryAnswer = { readonly ok: boolean; readonly body?: unknown; reado
 
 type Phase = { readonly kind: 'startup' | 'reload'; readonly waiting: Set<ChildRole> };
 
+function realtimeSettings(t: ProcessTuning): Pick<ChildSettings, 'realtime'> {
+  if (t.rtPriority === undefined || t.rtPriority <= 0) return {};
+  return { realtime: { priority: t.rtPriority, rlimitRttimeUs: t.rlimitRttimeUs ?? DEFAULT_RLIMIT_RTTIME_US } };
+}
+
 function defaultTools(): LaunchTools {
   const sbin = (name: string): string | undefined =>
     findExecutable([`/usr/bin/${name}`, `/bin/${name}`, `/usr/sbin/${name}`, `/sbin/${name}`]);
-  return { node: process.execPath, ip: findExecutable(IP_CANDIDATES), chrt: sbin('chrt'), prlimit: sbin('prlimit'), nice: sbin('nice') };
+  return { node: process.execPath, ip: findExecutable(IP_CANDIDATES), nice: sbin('nice') };
 }
 
 export class Supervisor<C> {
@@ -218,6 +223,7 @@ export class Supervisor<C> {
       releaseOnStop: role === 'vrrp' ? !this.options.dontReleaseVrrp : role === 'checker' ? !this.options.dontReleaseIpvs : true,
       releaseVipsOnSignal: this.options.releaseVips,
       noSwap: this.globals.tuning[role].noSwap ?? false,
+      ...realtimeSettings(this.globals.tuning[role]),
       logDetail: this.options.logDetail,
       umask: this.umask,
       dataFile: dataFilePath(role, this.dumpNaming()),

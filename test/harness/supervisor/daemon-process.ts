@@ -5,7 +5,7 @@
  * pids, then removes the directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonConfig } from './json-config.js';
@@ -60,8 +60,11 @@ export class TestDaemon {
     this.configFile = join(this.dir, 'keepalived.json');
   }
 
+  /** Replaces the config file atomically (a reload may read it at any moment). */
   writeConfig(config: JsonConfig | string): void {
-    writeFileSync(this.configFile, typeof config === 'string' ? config : JSON.stringify(config, null, 1));
+    const tmp = `${this.configFile}.new`;
+    writeFileSync(tmp, typeof config === 'string' ? config : JSON.stringify(config, null, 1));
+    renameSync(tmp, this.configFile);
   }
 
   path(name: string): string {

@@ -23,10 +23,20 @@ export interface JsonConfig {
   readonly bfd?: { readonly instances?: unknown[]; readonly [k: string]: unknown };
 }
 
-function position(text: string, err: SyntaxError): { line: number; col: number } {
-  const m = /position (\d+)/.exec(err.message);
-  const pos = m ? Number(m[1]) : text.length;
-  const before = text.slice(0, pos).split('\n');
+/**
+ * Where JSON.parse failed. V8 says "at position N", or for an unexpected
+ * token quotes up to 10 characters of context before it ("..." marks a cut).
+ */
+function position(text: string, message: string): { line: number; col: number } {
+  let pos = text.length;
+  const at = /at position (\d+)/.exec(message);
+  const token = /^Unexpected token '(.)', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON/.exec(message);
+  if (at) pos = Number(at[1]);
+  else if (token) {
+    const start = text.indexOf(token[3]!);
+    pos = start === -1 ? text.indexOf(token[1]!) : start + (token[2] ? 10 : token[3]!.indexOf(token[1]!));
+  }
+  const before = text.slice(0, Math.max(0, pos)).split('\n');
   return { line: before.length, col: before.at(-1)!.length + 1 };
 }
 
@@ -41,8 +51,8 @@ export const jsonConfigAdapter: DaemonConfigAdapter<JsonConfig> = {
     try {
       return { ok: true, config: JSON.parse(text) as JsonConfig, warnings: [] };
     } catch (err) {
-      const { line, col } = position(text, err as SyntaxError);
-      return { ok: false, errors: [`${path}:${line}:${col}: error: ${(err as Error).message}`] };
+      const { line, col } = position(text, (err as Error).message);
+      return { ok: false, errors: [`${path}:${line}:${col}: error: ${(err as Error).message.replace(/\s+/g, ' ')}`] };
     }
   },
   summary(c): ConfigSummary {
