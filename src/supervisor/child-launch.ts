@@ -15,6 +15,8 @@
  *                         private mount namespace with /sys remounted for
  *                         that namespace and /etc/netns/NETNS/* overlaid
  *                         (iproute2);
+ *   taskset -c CPUS       *_cpu_affinity: every thread Node creates after exec
+ *                         inherits the mask (util-linux);
  *   nice -n N             *_priority when no realtime priority is set (as in
  *                         keepalived); inherited by every thread (coreutils).
  * The chain is computed here as a pure function; children.ts hands it to
@@ -40,11 +42,16 @@ export interface ProcessTuning {
   readonly rlimitRttimeUs?: number;
   /** *_no_swap: mlockall() in the child (native addon). */
   readonly noSwap?: boolean;
+  /** *_cpu_affinity: CPU ids; empty or absent = any. */
+  readonly cpuAffinity?: readonly number[];
+  /** *_process_name (with process_names): the child's comm and command line. */
+  readonly processName?: string;
 }
 
 export interface LaunchTools {
   readonly node: string;
   readonly ip?: string;
+  readonly taskset?: string;
   readonly nice?: string;
 }
 
@@ -81,6 +88,11 @@ export function childCommand(
     const ip = need('ip', `net_namespace ${netns}`);
     if (typeof ip !== 'string') return { ok: false, ...ip };
     chain.push(ip, 'netns', 'exec', netns);
+  }
+  if (tuning.cpuAffinity !== undefined && tuning.cpuAffinity.length > 0) {
+    const taskset = need('taskset', `${role}_cpu_affinity`);
+    if (typeof taskset !== 'string') return { ok: false, ...taskset };
+    chain.push(taskset, '-c', tuning.cpuAffinity.join(','));
   }
   if (!(tuning.rtPriority !== undefined && tuning.rtPriority > 0) && tuning.nice !== undefined && tuning.nice !== currentNice) {
     const nice = need('nice', `${role}_priority`);

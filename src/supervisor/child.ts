@@ -170,6 +170,8 @@ export class ChildRuntime {
     if (this.settings) throw new Error('second start message');
     this.settings = settings;
     process.umask(settings.umask);
+    // libuv sets both the command line and the main thread's comm (prctl PR_SET_NAME)
+    if (settings.processName !== undefined) process.title = settings.processName;
     if (!writePidFile(settings.pidFile, process.pid, this.deps.log)) {
       // keepalived: "cannot write pidfile" is fatal for the child, but exits 0 (respawned).
       this.deps.log.info(`${ROLE_INFO[this.deps.role].display} child process: cannot write pidfile`);

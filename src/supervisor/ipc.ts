@@ -28,6 +28,8 @@ export interface ChildSettings {
   readonly releaseVipsOnSignal: boolean;
   /** vrrp_no_swap / checker_no_swap / bfd_no_swap: mlockall() (needs the native addon). */
   readonly noSwap: boolean;
+  /** *_process_name: set as the process title (comm and command line). */
+  readonly processName?: string;
   /** *_rt_priority (SCHED_RR 1..99) and *_rlimit_rttime (µs), applied by the child once loaded. */
   readonly realtime?: { readonly priority: number; readonly rlimitRttimeUs: number };
   /** -D */
@@ -111,6 +113,7 @@ function validSettings(s: unknown): s is ChildSettings {
     typeof s.releaseOnStop === 'boolean' &&
     typeof s.releaseVipsOnSignal === 'boolean' &&
     typeof s.noSwap === 'boolean' &&
+    (s.processName === undefined || isStr(s.processName)) &&
     (s.realtime === undefined || (isObj(s.realtime) && isInt(s.realtime.priority) && isInt(s.realtime.rlimitRttimeUs))) &&
     typeof s.logDetail === 'boolean' &&
     isInt(s.umask) &&

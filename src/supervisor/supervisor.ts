@@ -80,7 +80,7 @@ function realtimeSettings(t: ProcessTuning): Pick<ChildSettings, 'realtime'> {
 function defaultTools(): LaunchTools {
   const sbin = (name: string): string | undefined =>
     findExecutable([`/usr/bin/${name}`, `/bin/${name}`, `/usr/sbin/${name}`, `/sbin/${name}`]);
-  return { node: process.execPath, ip: findExecutable(IP_CANDIDATES), nice: sbin('nice') };
+  return { node: process.execPath, ip: findExecutable(IP_CANDIDATES), taskset: sbin('taskset'), nice: sbin('nice') };
 }
 
 export class Supervisor<C> {
@@ -224,6 +224,7 @@ export class Supervisor<C> {
       releaseVipsOnSignal: this.options.releaseVips,
       noSwap: this.globals.tuning[role].noSwap ?? false,
       ...realtimeSettings(this.globals.tuning[role]),
+      ...(this.globals.tuning[role].processName !== undefined ? { processName: this.globals.tuning[role].processName } : {}),
       logDetail: this.options.logDetail,
       umask: this.umask,
       dataFile: dataFilePath(role, this.dumpNaming()),

@@ -30,7 +30,8 @@ export function alive(pid: number): boolean {
 export function isOurs(pid: number): boolean {
   try {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmd.includes('daemon-entry.js') || cmd.includes('child-main.js') || cmd.includes('/tmp/ka-');
+    // children given a process name by a test are called ka-test-*
+    return cmd.includes('daemon-entry.js') || cmd.includes('child-main.js') || cmd.includes('/tmp/ka-') || cmd.startsWith('ka-test-');
   } catch {
     return false;
   }

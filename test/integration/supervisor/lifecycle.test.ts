@@ -193,12 +193,16 @@ test('-s NAME: children run inside the network namespace', { timeout: 20_000 }, 
   assert.equal(await d.waitForExit(), 0);
 });
 
-test('per-child nice and realtime priority', { timeout: 20_000 }, async () => {
+test('per-child nice, realtime priority, CPU affinity and process name', { timeout: 20_000 }, async () => {
   const d = track(new TestDaemon());
   d.writeConfig({
     ...VRRP_ONLY,
     checker: { virtualServers: [{ name: 'vs' }] },
-    global: { ...VRRP_ONLY.global, tuning: { vrrp: { rtPriority: 10 }, checker: { nice: 5 }, bfd: {} } },
+    bfd: { instances: [{ name: 'b1' }] },
+    global: {
+      ...VRRP_ONLY.global,
+      tuning: { vrrp: { rtPriority: 10 }, checker: { nice: 5, cpuAffinity: [0] }, bfd: { processName: 'ka-test-bfd' } },
+    },
   });
   d.start();
   await d.waitForLine(/Startup complete/, 8000);
@@ -218,6 +222,11 @@ test('per-child nice and realtime priority', { timeout: 20_000 }, async () => {
     }
   });
   assert.deepEqual(rr, [vrrp], 'only the event-loop thread is realtime');
+  // every thread of the checker is confined to CPU 0
+  for (const t of readdirSync(`/proc/${checker}/task`)) {
+    assert.match(readFileSync(`/proc/${checker}/task/${t}/status`, 'utf8'), /Cpus_allowed_list:\s+0\n/);
+  }
+  assert.equal(readFileSync(`/proc/${d.childPid('BFD')}/comm`, 'utf8'), 'ka-test-bfd\n');
   // keepalived's default vrrp_rlimit_rttime: hard 10000 µs, soft half of it
   assert.match(readFileSync(`/proc/${vrrp}/limits`, 'utf8'), /Max realtime timeout\s+5000\s+10000\s+us/);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { childCommand } from '../../../src/supervisor/child-launch.js';
 
-const tools = { node: '/usr/bin/node', ip: '/usr/sbin/ip', nice: '/usr/bin/nice' };
+const tools = { node: '/usr/bin/node', ip: '/usr/sbin/ip', taskset: '/usr/bin/taskset', nice: '/usr/bin/nice' };
 const nodeArgs = ['--enable-source-maps'];
 
 test('no tuning, no namespace: node itself', () => {
@@ -10,9 +10,12 @@ test('no tuning, no namespace: node itself', () => {
 });
 
 test('namespace first, then nice relative to ours; a realtime priority is not applied at exec', () => {
-  assert.deepEqual(childCommand('vrrp', { nice: -5 }, 'blue', tools, nodeArgs), {
+  assert.deepEqual(childCommand('vrrp', { nice: -5, cpuAffinity: [0, 2] }, 'blue', tools, nodeArgs), {
     ok: true,
-    command: { execPath: '/usr/sbin/ip', execArgv: ['netns', 'exec', 'blue', '/usr/bin/nice', '-n', '-5', '/usr/bin/node', ...nodeArgs] },
+    command: {
+      execPath: '/usr/sbin/ip',
+      execArgv: ['netns', 'exec', 'blue', '/usr/bin/taskset', '-c', '0,2', '/usr/bin/nice', '-n', '-5', '/usr/bin/node', ...nodeArgs],
+    },
   });
   assert.deepEqual(childCommand('checker', { nice: -5 }, undefined, tools, nodeArgs, 2), {
     ok: true,
