@@ -19,11 +19,11 @@ export type LoadOutcome<C> =
   | { readonly ok: true; readonly config: C; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly errors: readonly string[] };
 
-/** A script configured in global_defs: the script word and its optional `user [group]`. */
+/** A script as the compiler models it (config/schema/script-values.ts ScriptCommand): argv, and `user [group]`. */
 export interface ConfiguredScript {
-  /** The script word after the config lexer (keepalived splits it again into argv). */
-  readonly command: string;
-  readonly user?: UserSpec;
+  readonly argv: readonly string[];
+  readonly user?: string;
+  readonly group?: string;
 }
 
 /** The global settings the parent itself acts on. */
@@ -34,28 +34,30 @@ export interface DaemonGlobals {
   readonly netns?: string;
   /** top-level `use_pid_dir`. */
   readonly usePidDir: boolean;
-  /** top-level `child_wait_time` (s); keepalived's default is 5. */
-  readonly childWaitTimeS: number;
+  /** top-level `child_wait_time`, ms; keepalived's default is 5 s. */
+  readonly childWaitTimeMs: number;
   readonly startupScript?: ConfiguredScript;
-  /** startup_script_timeout (s), default 10. */
-  readonly startupScriptTimeoutS: number;
+  /** startup_script_timeout, ms; default 10 s. */
+  readonly startupScriptTimeoutMs: number;
   readonly shutdownScript?: ConfiguredScript;
-  readonly shutdownScriptTimeoutS: number;
+  readonly shutdownScriptTimeoutMs: number;
   /** global_defs `umask`, when given. */
   readonly umask?: number;
   readonly dataUseInstance: boolean;
   readonly stateDumpFile?: string;
   readonly scriptSecurity: boolean;
   readonly scriptUser?: UserSpec;
-  /** *_priority, *_rt_priority, *_rlimit_rttime, *_no_swap per child. */
+  /** `process_name` (or `process_names`): the parent's process title. */
+  readonly processName?: string;
+  /** *_priority, *_rt_priority, *_rlimit_rttime, *_no_swap, *_cpu_affinity, *_process_name per child. */
   readonly tuning: Readonly<Record<ChildRole, ProcessTuning>>;
 }
 
 export const DEFAULT_GLOBALS: DaemonGlobals = {
   usePidDir: false,
-  childWaitTimeS: 5,
-  startupScriptTimeoutS: 10,
-  shutdownScriptTimeoutS: 10,
+  childWaitTimeMs: 5000,
+  startupScriptTimeoutMs: 10_000,
+  shutdownScriptTimeoutMs: 10_000,
   dataUseInstance: false,
   scriptSecurity: false,
   tuning: { vrrp: {}, checker: {}, bfd: {} },

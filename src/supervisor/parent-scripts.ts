@@ -16,7 +16,6 @@
  */
 import type { LogPort } from '../core/log-port.js';
 import type { ScriptUsers } from '../core/scripts/accounts.js';
-import { splitScriptCommand } from '../core/scripts/command.js';
 import type { ScriptRunner, ScriptToRun } from '../core/scripts/runner.js';
 import { checkScript, scriptUsable, securityViolation, type ScriptCheck } from '../core/scripts/security.js';
 import type { ConfiguredScript } from './daemon-config.js';
@@ -35,21 +34,17 @@ export function prepareParentScript(
   users: ScriptUsers,
   log: LogPort,
 ): PreparedParentScript {
-  if (!spec) return {};
-  const split = splitScriptCommand(spec.command);
-  if (!split.ok) {
-    log.info(`Invalid ${kind} script: ${split.error}`);
-    return {};
-  }
-  const who = users.forScript(spec.user);
+  if (!spec || spec.argv.length === 0) return {};
+  const program = spec.argv[0]!;
+  const who = users.forScript(spec.user !== undefined ? { user: spec.user, ...(spec.group !== undefined ? { group: spec.group } : {}) } : undefined);
   if (!who.ok) {
-    log.info(`Failed to set default user for ${kind} script ${split.argv[0]} - ignoring: ${who.message}`);
+    log.info(`Failed to set default user for ${kind} script ${program} - ignoring: ${who.message}`);
     return {};
   }
-  const check = checkScript(split.argv, { uid: who.uid, gid: who.gid, scriptSecurity: users.policy.scriptSecurity });
+  const check = checkScript(spec.argv, { uid: who.uid, gid: who.gid, scriptSecurity: users.policy.scriptSecurity });
   for (const m of check.messages) log.info(m);
   if (!scriptUsable(check, 'command')) {
-    log.info(`Not running ${kind} script ${split.argv[0]}: it is disabled (see above)`);
+    log.info(`Not running ${kind} script ${program}: it is disabled (see above)`);
     return { check };
   }
   const script: ScriptToRun = {
@@ -78,16 +73,16 @@ const GIVE_UP_AFTER_TIMEOUT_MS = 2000 + 2000 + 10_000;
 export async function runParentScript(
   kind: ParentScriptKind,
   script: ScriptToRun,
-  timeoutS: number,
+  timeoutMs: number,
   runner: ScriptRunner,
   log: LogPort,
   detail: boolean,
 ): Promise<void> {
   if (detail) log.info(`Running ${kind} script ${script.argv[0]}`);
-  const run = runner.run(script, { timeoutMs: timeoutS * 1000 });
+  const run = runner.run(script, { timeoutMs });
   let giveUp: NodeJS.Timeout | undefined;
   const abandoned = new Promise<'abandoned'>((resolve) => {
-    giveUp = setTimeout(() => resolve('abandoned'), timeoutS * 1000 + GIVE_UP_AFTER_TIMEOUT_MS);
+    giveUp = setTimeout(() => resolve('abandoned'), timeoutMs + GIVE_UP_AFTER_TIMEOUT_MS);
   });
   const r = await Promise.race([run.result, abandoned]);
   clearTimeout(giveUp);

@@ -136,6 +136,7 @@ export class Supervisor<C> {
     for (const w of loaded.warnings) this.log.warn(w);
     this.config = loaded.config;
     this.globals = this.deps.adapter.globals(this.config);
+    this.setProcessName(this.globals.processName);
 
     this.umask = this.options.umask ?? this.globals.umask ?? DEFAULT_UMASK;
     process.umask(this.umask);
@@ -174,9 +175,14 @@ export class Supervisor<C> {
     }
     this.deps.onStarted?.();
 
-    if (startup) await runParentScript('startup', startup, this.globals.startupScriptTimeoutS, this.runner, this.log, this.options.logDetail);
+    if (startup) await runParentScript('startup', startup, this.globals.startupScriptTimeoutMs, this.runner, this.log, this.options.logDetail);
     if (this.state === 'running') this.startChildren();
     return this.finished;
+  }
+
+  /** process_name: libuv sets the command line and the main thread's comm. */
+  private setProcessName(name: string | undefined): void {
+    if (name !== undefined) process.title = name;
   }
 
   /** Checks both start/stop scripts; returns the startup script to run. */
@@ -410,6 +416,7 @@ export class Supervisor<C> {
     const report = diffConfigs(this.deps.adapter, this.config, next);
     this.deps.notifier?.reloading();
     this.config = next;
+    if (nextGlobals.processName !== this.globals.processName) this.setProcessName(nextGlobals.processName);
     this.globals = nextGlobals;
     this.generation++;
     this.log.info(`Configuration generation ${this.generation}: ${changeCount(report)} change(s)`);
@@ -531,7 +538,7 @@ export class Supervisor<C> {
     let timer: NodeJS.Timeout | undefined;
     const waited = await Promise.race([
       allEnded.then(() => 'ended' as const),
-      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.globals.childWaitTimeS * 1000))),
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.globals.childWaitTimeMs))),
     ]);
     clearTimeout(timer);
     if (waited === 'timeout') {
@@ -544,7 +551,7 @@ export class Supervisor<C> {
     }
 
     if (wasRunning && this.shutdownScript) {
-      await runParentScript('shutdown', this.shutdownScript, this.globals.shutdownScriptTimeoutS, this.runner, this.log, this.options.logDetail);
+      await runParentScript('shutdown', this.shutdownScript, this.globals.shutdownScriptTimeoutMs, this.runner, this.log, this.options.logDetail);
     }
     await this.runner?.terminateAll();
     for (const role of CHILD_ROLES) if (this.options.mode[role]) removePidFile(this.pidFiles[role]);

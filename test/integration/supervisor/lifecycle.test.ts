@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { TestDaemon, alive, isOurs, waitFor } from '../../harness/supervisor/daemon-process.js';
 
 const FIXTURE_CHILD = fileURLToPath(new URL('../../harness/supervisor/fixture-child.js', import.meta.url));
-const VRRP_ONLY = { global: { childWaitTimeS: 1 }, vrrp: { instances: [{ name: 'VI_1' }] } };
+const VRRP_ONLY = { global: { childWaitTimeMs: 1000 }, vrrp: { instances: [{ name: 'VI_1' }] } };
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -97,7 +97,7 @@ test('startup script before the children, shutdown script after them; a hanging 
   const down = script('down.sh', `echo "down $(cat ${d.dir}/vrrp.pid 2>/dev/null || echo none)" >> ${marks}`);
   d.writeConfig({
     ...VRRP_ONLY,
-    global: { ...VRRP_ONLY.global, startupScript: { command: `${up} arg` }, shutdownScript: { command: down }, scriptSecurity: true, scriptUser: { user: 'root' } },
+    global: { ...VRRP_ONLY.global, startupScript: { argv: [up, 'arg'] }, shutdownScript: { argv: [down] }, scriptSecurity: true, scriptUser: { user: 'root' } },
   });
   d.start();
   await d.waitForLine(/Startup complete/, 8000);
@@ -108,7 +108,7 @@ test('startup script before the children, shutdown script after them; a hanging 
 
   const slow = track(new TestDaemon());
   const hang = script('hang.sh', 'sleep 60');
-  slow.writeConfig({ ...VRRP_ONLY, global: { ...VRRP_ONLY.global, startupScript: { command: hang }, startupScriptTimeoutS: 1 } });
+  slow.writeConfig({ ...VRRP_ONLY, global: { ...VRRP_ONLY.global, startupScript: { argv: [hang] }, startupScriptTimeoutMs: 1000 } });
   const t0 = Date.now();
   slow.start();
   await slow.waitForLine(/startup script timed out/, 5000);
@@ -122,7 +122,7 @@ test('an insecure startup script is refused under script security, with the reas
   const p = d.path('ww.sh');
   writeFileSync(p, '#!/bin/sh\ntouch /tmp/should-not-exist\n');
   chmodSync(p, 0o777);
-  d.writeConfig({ ...VRRP_ONLY, global: { ...VRRP_ONLY.global, startupScript: { command: p }, scriptSecurity: true, scriptUser: { user: 'root' } } });
+  d.writeConfig({ ...VRRP_ONLY, global: { ...VRRP_ONLY.global, startupScript: { argv: [p] }, scriptSecurity: true, scriptUser: { user: 'root' } } });
   d.start();
   await d.waitForLine(new RegExp(`Unsafe permissions found for script '${p}' - disabling: ${p} is writable by every user \\(mode 0777\\)`), 5000);
   await d.waitForLine(/Not running startup script/, 5000);

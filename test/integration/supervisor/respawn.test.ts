@@ -13,7 +13,7 @@ import { TestDaemon, alive, waitFor, type LogLine } from '../../harness/supervis
 
 const FIXTURE_CHILD = fileURLToPath(new URL('../../harness/supervisor/fixture-child.js', import.meta.url));
 const ALL_PARTS = {
-  global: { childWaitTimeS: 2 },
+  global: { childWaitTimeMs: 2000 },
   vrrp: { instances: [{ name: 'VI_1', priority: 100 }] },
   checker: { virtualServers: [{ name: '10.0.0.1 80' }] },
   bfd: { instances: [{ name: 'bfd1', neighbor_ip: '10.0.0.2' }] },

@@ -14,14 +14,14 @@ function file(name: string, content: unknown): string {
 }
 
 const current = file('current.json', {
-  global: { childWaitTimeS: 5 },
+  global: { childWaitTimeMs: 5000 },
   vrrp: { instances: [{ name: 'VI_1', priority: 100 }, { name: 'VI_2', priority: 90 }] },
   checker: { virtualServers: [{ name: '10.0.0.1 80', realServers: [{ name: '192.168.0.1 80', weight: 1 }] }] },
 });
 
 test('--diff: additions, removals and changes, grouped by process and named block', async () => {
   const next = file('next.json', {
-    global: { childWaitTimeS: 10 },
+    global: { childWaitTimeMs: 10000 },
     vrrp: { instances: [{ name: 'VI_1', priority: 150 }, { name: 'VI_3', priority: 10 }] },
     checker: { virtualServers: [{ name: '10.0.0.1 80', realServers: [{ name: '192.168.0.1 80', weight: 1 }, { name: '192.168.0.2 80', weight: 2 }] }] },
   });
@@ -29,7 +29,7 @@ test('--diff: additions, removals and changes, grouped by process and named bloc
   assert.ok(r.ok);
   assert.deepEqual(r.lines, [
     'global:',
-    '  ~ childWaitTimeS: 5 -> 10',
+    '  ~ childWaitTimeMs: 5000 -> 10000',
     'vrrp:',
     '  ~ instances VI_1 priority: 100 -> 150',
     '  - instances VI_2',
