@@ -10,6 +10,7 @@
  * it is ready (daemonize.ts); in the daemon or with -n it runs the
  * Supervisor until it stops.
  */
+import { resolve } from 'node:path';
 import type { LogPort } from '../core/log-port.js';
 import type { DaemonConfigAdapter, SupervisorOptions } from './daemon-config.js';
 import { launchDaemon, takeReadinessReporter, READY_FD_ENV } from './daemonize.js';
@@ -46,9 +47,12 @@ export async function runDaemon<C>(p: DaemonParams<C>): Promise<number> {
   }
 
   const handshake = takeReadinessReporter(env);
+  // Reloads re-read -f long after start-up: make it absolute now.
+  const options = { ...p.options, configFile: resolve(p.options.configFile) };
+  if (handshake) process.chdir('/');
   const log = handshake ? handshake.tee(p.log) : p.log;
   const notifier = makeNotifier(env, p.native, log);
-  const supervisor = new Supervisor(p.options, {
+  const supervisor = new Supervisor(options, {
     adapter: p.adapter,
     log,
     version: p.version,

@@ -9,7 +9,8 @@
  *
  *   launcher                                 daemon
  *   spawn(node, same script, same args,      ─▶ setsid() (detached: true),
- *         cwd /, stdio /dev/null,               cwd /, stdio /dev/null,
+ *         same cwd, stdio /dev/null,            resolves -f against that cwd,
+ *                                               then chdir("/"), stdio /dev/null,
  *         fd 3 = pipe,                          KEEPALIVED_TS_READY_FD=3
  *         KEEPALIVED_TS_READY_FD=3)             (removed from its env at once)
  *   read fd 3 ◀─ "log …" lines                ─ every log line until ready
@@ -17,6 +18,10 @@
  *   print the log lines, exit 0
  *   (or the daemon's exit code if it ended first, e.g. "daemon is already
  *   running", a bad config, a pid file it cannot write)
+ *
+ * keepalived forks after reading the config, so a relative -f path works;
+ * our daemon re-reads its command line, so it resolves -f in the launcher's
+ * directory before chdir("/") and keeps the absolute path for reloads.
  *
  * Better than keepalived's plain fork for init scripts: when the launcher
  * exits, the pid file exists and a failed start has a non-zero exit code
@@ -51,7 +56,8 @@ export function launchDaemon(opts: LaunchOptions): Promise<LaunchOutcome> {
   return new Promise((resolve) => {
     const child = spawn(opts.execPath ?? process.execPath, [...opts.args], {
       detached: true,
-      cwd: '/',
+      // the daemon resolves relative paths (-f) here, then moves to /
+      cwd: process.cwd(),
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
       env: { ...(opts.env ?? process.env), [READY_FD_ENV]: '3' },
     });

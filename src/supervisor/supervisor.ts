@@ -33,7 +33,7 @@ import { ScriptRunner, type ScriptToRun } from '../core/scripts/runner.js';
 import { IP_CANDIDATES, findExecutable } from '../core/scripts/launch.js';
 import { DEFAULT_RLIMIT_RTTIME_US, childCommand, type LaunchTools, type ProcessTuning } from './child-launch.js';
 import { ChildHandle, childEnvironment } from './children.js';
-import { DEFAULT_UMASK, type DaemonConfigAdapter, type DaemonGlobals, type SupervisorOptions } from './daemon-config.js';
+import { DEFAULT_UMASK, type DaemonConfigAdapter, type DaemonGlobals, type LoadOutcome, type SupervisorOptions } from './daemon-config.js';
 import { dataFilePath, jsonFilePath, statsFilePath, tmpDirectory, writeFileSafely, type DumpNaming } from './dumpfiles.js';
 import { unreachable, type ChildSettings, type ChildToParent, type DumpKind, type QueryKind } from './ipc.js';
 import { parentScriptsViolation, prepareParentScript, runParentScript } from './parent-scripts.js';
@@ -127,7 +127,7 @@ export class Supervisor<C> {
   /** Runs the daemon until it stops; resolves with the process exit code. */
   async run(): Promise<number> {
     this.log.info(`Starting ${this.deps.version}`);
-    const loaded = await this.deps.adapter.load(this.options.configFile);
+    const loaded = await this.load();
     if (!loaded.ok) {
       for (const e of loaded.errors) this.log.error(e);
       this.log.error(`Unable to load configuration file ${this.options.configFile}`);
@@ -178,6 +178,15 @@ export class Supervisor<C> {
     if (startup) await runParentScript('startup', startup, this.globals.startupScriptTimeoutMs, this.runner, this.log, this.options.logDetail);
     if (this.state === 'running') this.startChildren();
     return this.finished;
+  }
+
+  /** The adapter's load(), with an exception (a bug in it) turned into an error line. */
+  private async load(): Promise<LoadOutcome<C>> {
+    try {
+      return await this.deps.adapter.load(this.options.configFile);
+    } catch (err) {
+      return { ok: false, errors: [`${this.options.configFile}: internal error while loading: ${(err as Error).stack ?? String(err)}`] };
+    }
   }
 
   /** process_name: libuv sets the command line and the main thread's comm. */
@@ -390,7 +399,7 @@ export class Supervisor<C> {
 
   private async reloadNow(): Promise<void> {
     this.log.info('Reloading ...');
-    const loaded = await this.deps.adapter.load(this.options.configFile);
+    const loaded = await this.load();
     if (this.state !== 'running') return;
     if (!loaded.ok) {
       for (const e of loaded.errors) this.log.error(e);

@@ -73,11 +73,12 @@ export class TestDaemon {
   }
 
   /** Starts the daemon with -n unless `fork` is set. */
-  start(options: Record<string, unknown> = {}, extra: { fork?: boolean; args?: string[]; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+  start(options: Record<string, unknown> = {}, extra: { fork?: boolean; args?: string[]; env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
     const opts = { configFile: this.configFile, runDir: this.dir, ...options };
     const args = [DAEMON_ENTRY, JSON.stringify(opts), ...(extra.fork ? [] : ['--dont-fork']), ...(extra.args ?? [])];
     const proc = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(extra.cwd !== undefined ? { cwd: extra.cwd } : {}),
       env: { ...process.env, TMPDIR: this.dir, ...extra.env },
     });
     this.proc = proc;

@@ -150,7 +150,8 @@ test('dump files follow instance and data_use_instance', { timeout: 20_000 }, as
 test('without -n the daemon detaches: the launcher exits once the daemon is ready', { timeout: 20_000 }, async () => {
   const d = track(new TestDaemon());
   d.writeConfig(VRRP_ONLY);
-  const launcher = d.start({}, { fork: true });
+  // a relative -f, as an operator types it: resolved in the launcher's directory
+  const launcher = d.start({ configFile: 'keepalived.json' }, { fork: true, cwd: d.dir });
   assert.equal(await d.waitForExit(8000), 0);
   const daemonPid = Number(readFileSync(d.path('keepalived.pid'), 'utf8'));
   d.knownPids.add(daemonPid);
@@ -164,6 +165,9 @@ test('without -n the daemon detaches: the launcher exits once the daemon is read
   await waitFor(() => existsSync(d.path('vrrp.pid')), 5000, 'the VRRP child');
   const child = Number(readFileSync(d.path('vrrp.pid'), 'utf8'));
   d.knownPids.add(child);
+  process.kill(daemonPid, 'SIGUSR1');
+  await waitFor(() => existsSync(d.path('keepalived_parent.data')), 3000, 'the parent dump');
+  assert.match(readFileSync(d.path('keepalived_parent.data'), 'utf8'), new RegExp(`Config file = ${d.configFile}\n`));
   process.kill(daemonPid, 'SIGTERM');
   await waitFor(() => !alive(daemonPid) && !alive(child), 5000, 'the daemon to stop');
 
