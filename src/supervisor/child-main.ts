@@ -19,6 +19,8 @@ const { isChildRole, ROLE_INFO } = await import('./roles.js');
 const { ChildRuntime, processChannel } = await import('./child.js');
 const { ConfigHolder } = await import('./config-holder.js');
 const { ExitCode } = await import('./respawn.js');
+const { loadNativeHooks } = await import('./native-hooks.js');
+const { SIGNAL_FUNCTIONS } = await import('./signals.js');
 
 const role = process.argv[2];
 if (!isChildRole(role) || !process.send) {
@@ -33,7 +35,11 @@ const subsystems = {
 };
 
 const log = stderrLog(`${ROLE_INFO[role].progName}[${process.pid}]: `);
-const runtime = new ChildRuntime({ role, subsystem: subsystems[role](), channel: processChannel(), log });
+const native = await loadNativeHooks();
+if (!native.ok) log.warn(`native addon unavailable (${native.error}): no mlockall, and realtime signals terminate this process`);
+const runtime = new ChildRuntime({ role, subsystem: subsystems[role](), channel: processChannel(), log, native: native.hooks });
+native.hooks.realtime?.watch(SIGNAL_FUNCTIONS.JSON, () => runtime.handleSignal('SIGRTMIN+2'));
+native.hooks.realtime?.watch(SIGNAL_FUNCTIONS.STATS_CLEAR, () => runtime.handleSignal('SIGRTMAX-1'));
 
 const handled: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGXCPU'];
 for (const sig of handled) process.on(sig, () => runtime.handleSignal(sig));

@@ -96,9 +96,15 @@ export class ChildRuntime {
     deps.channel.onDisconnect(() => this.parentGone());
   }
 
-  /** Routes the process's own signals (see the module comment). */
-  handleSignal(signal: NodeJS.Signals): void {
+  /** Routes the process's own signals (see the module comment); realtime ones come from the native watcher. */
+  handleSignal(signal: NodeJS.Signals | 'SIGRTMIN+2' | 'SIGRTMAX-1'): void {
     switch (signal) {
+      case 'SIGRTMIN+2':
+        if (this.settings) void this.writeDump('json', this.settings.jsonFile);
+        return;
+      case 'SIGRTMAX-1':
+        if (this.settings) void this.writeDump('stats-clear', this.settings.statsFile);
+        return;
       case 'SIGTERM':
       case 'SIGINT':
         void this.stop(`received ${signal}`);

@@ -39,6 +39,7 @@ export interface ChildSettings {
   /** Where a USR1/USR2 sent straight to the child writes (the parent's requests name their own paths). */
   readonly dataFile: string;
   readonly statsFile: string;
+  readonly jsonFile: string;
 }
 
 /** What a subsystem reports after applying a reload. */
@@ -118,7 +119,8 @@ function validSettings(s: unknown): s is ChildSettings {
     typeof s.logDetail === 'boolean' &&
     isInt(s.umask) &&
     isStr(s.dataFile) &&
-    isStr(s.statsFile)
+    isStr(s.statsFile) &&
+    isStr(s.jsonFile)
   );
 }
 

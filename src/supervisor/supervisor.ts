@@ -98,6 +98,8 @@ export class Supervisor<C> {
   private users!: ScriptUsers;
   private shutdownScript: ScriptToRun | undefined;
   private signals: SignalWiring | undefined;
+  /** Holds the event loop open while running: signal listeners do not, and with no child nothing else would. */
+  private keepAlive: NodeJS.Timeout | undefined;
   private readonly slots: Record<ChildRole, Slot>;
   private readonly env: NodeJS.ProcessEnv;
   private readonly tools: LaunchTools;
@@ -169,6 +171,7 @@ export class Supervisor<C> {
 
     if (!writePidFile(this.pidFiles.main, process.pid, this.log)) return ExitCode.fatal;
     this.state = 'running';
+    this.keepAlive = setInterval(() => undefined, 0x7fffffff);
     this.signals = wireDaemonSignals((sig, name) => this.onSignal(sig, name), this.deps.realtime);
     if (this.signals.uncaught.length) {
       this.log.warn(`Cannot catch ${this.signals.uncaught.join(', ')} without the native addon: sending them terminates the daemon`);
@@ -244,6 +247,7 @@ export class Supervisor<C> {
       umask: this.umask,
       dataFile: dataFilePath(role, this.dumpNaming()),
       statsFile: statsFilePath(tmpDirectory(this.env)),
+      jsonFile: jsonFilePath(tmpDirectory(this.env)),
     };
   }
 
@@ -568,6 +572,7 @@ export class Supervisor<C> {
     if (this.pidDir !== undefined) removePidDirectory(this.pidDir, this.log);
     this.signals?.close();
     this.deps.notifier?.close();
+    clearInterval(this.keepAlive);
     this.state = 'stopped';
     this.log.info(`Stopped ${this.deps.version}`);
     this.finish(exitCode);

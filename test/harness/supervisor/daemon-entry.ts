@@ -11,6 +11,8 @@ const { stderrLog } = await import('../../../src/core/log-port.js');
 const { runDaemon } = await import('../../../src/supervisor/daemon.js');
 const { jsonConfigAdapter } = await import('./json-config.js');
 const { DEFAULT_MODE } = await import('../../../src/supervisor/roles.js');
+const { loadNativeHooks } = await import('../../../src/supervisor/native-hooks.js');
+const native = await loadNativeHooks();
 
 const args = process.argv.slice(2);
 const options = {
@@ -29,6 +31,7 @@ const code = await runDaemon({
   adapter: jsonConfigAdapter,
   log: stderrLog(`Keepalived[${process.pid}]: `),
   version: 'keepalived-ts test',
+  native: native.hooks,
   ...(args.includes('--child-entry') ? { childEntry: args[args.indexOf('--child-entry') + 1]! } : {}),
 });
 process.exit(code);

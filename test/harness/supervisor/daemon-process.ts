@@ -58,7 +58,7 @@ export class TestDaemon {
   constructor(prefix = 'ka-sup-') {
     this.dir = mkdtempSync(`/tmp/${prefix}`);
     chmodSync(this.dir, 0o755);
-    this.configFile = join(this.dir, 'keepalived.json');
+    this.configFile = join(this.dir, 'config.json');
   }
 
   /** Replaces the config file atomically (a reload may read it at any moment). */

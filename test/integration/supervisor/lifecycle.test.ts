@@ -6,7 +6,7 @@
 import { test, afterEach } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TestDaemon, alive, isOurs, waitFor } from '../../harness/supervisor/daemon-process.js';
 
@@ -42,6 +42,20 @@ test('TERM: every child stops in order, pid files go, exit 0', { timeout: 20_000
   assert.match(order[0]!, /Stopping$/);
   assert.match(order.at(-1)!, /Stopped keepalived-ts/);
   assert.equal(order.filter((t) => t.endsWith(': stopped')).length, 2);
+});
+
+test('with an empty config the parent runs alone until stopped', { timeout: 20_000 }, async () => {
+  const d = track(new TestDaemon());
+  d.writeConfig({});
+  d.start();
+  await d.waitForLine(/Warning - keepalived has no configuration to run/, 5000);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok(alive(d.pid), 'the parent exited on its own');
+  d.signal('SIGUSR1');
+  await waitFor(() => existsSync(d.path('keepalived_parent.data')), 3000, 'the parent dump');
+  d.signal('SIGTERM');
+  assert.equal(await d.waitForExit(), 0);
+  assert.equal(existsSync(d.path('keepalived.pid')), false);
 });
 
 test('a child that ignores the stop request is killed after child_wait_time', { timeout: 20_000 }, async () => {
@@ -147,11 +161,35 @@ test('dump files follow instance and data_use_instance', { timeout: 20_000 }, as
   assert.equal(existsSync(d.path('keepalived')), false, 'the pid directory is removed when empty');
 });
 
+test('realtime signals: JSON and STATS_CLEAR reach the VRRP child, TDUMP is logged', { timeout: 20_000 }, async () => {
+  const d = track(new TestDaemon());
+  d.writeConfig(VRRP_ONLY);
+  d.start();
+  await d.waitForLine(/Startup complete/, 8000);
+  assert.equal(d.matching(/Cannot catch/).length, 0, 'the native addon should catch realtime signals');
+  d.signal(36 as unknown as NodeJS.Signals); // keepalived --signum=JSON
+  await waitFor(() => existsSync(d.path('keepalived.json')), 3000, 'keepalived.json');
+  const json = readFileSync(d.path('keepalived.json'), 'utf8');
+  assert.equal(JSON.parse(json).process, 'Keepalived_vrrp', json);
+  d.signal(63 as unknown as NodeJS.Signals); // STATS_CLEAR
+  await waitFor(() => existsSync(d.path('keepalived.stats')), 3000, 'keepalived.stats');
+  d.signal(64 as unknown as NodeJS.Signals); // TDUMP
+  await d.waitForLine(/Thread dump on SIGRTMAX: active handles/, 3000);
+  // sent straight to the child, as keepalived's children also accept
+  const child = d.childPid('VRRP')!;
+  rmSync(d.path('keepalived.json'));
+  process.kill(child, 36);
+  await waitFor(() => existsSync(d.path('keepalived.json')), 3000, 'keepalived.json from the child itself');
+  assert.ok(alive(d.pid) && alive(child));
+  d.signal('SIGTERM');
+  assert.equal(await d.waitForExit(), 0);
+});
+
 test('without -n the daemon detaches: the launcher exits once the daemon is ready', { timeout: 20_000 }, async () => {
   const d = track(new TestDaemon());
   d.writeConfig(VRRP_ONLY);
   // a relative -f, as an operator types it: resolved in the launcher's directory
-  const launcher = d.start({ configFile: 'keepalived.json' }, { fork: true, cwd: d.dir });
+  const launcher = d.start({ configFile: 'config.json' }, { fork: true, cwd: d.dir });
   assert.equal(await d.waitForExit(8000), 0);
   const daemonPid = Number(readFileSync(d.path('keepalived.pid'), 'utf8'));
   d.knownPids.add(daemonPid);
@@ -176,7 +214,7 @@ test('without -n the daemon detaches: the launcher exits once the daemon is read
   bad.writeConfig('{ not json');
   bad.start({}, { fork: true });
   assert.equal(await bad.waitForExit(8000), 6);
-  assert.ok(bad.matching(/keepalived\.json:1:\d+: error:/).length === 1);
+  assert.ok(bad.matching(/config\.json:1:\d+: error:/).length === 1);
 });
 
 test('-s NAME: children run inside the network namespace', { timeout: 20_000 }, async () => {

@@ -40,7 +40,7 @@ test('a broken config leaves the daemon running on the old one; a good one reach
   daemon.writeConfig('{\n "vrrp": {\n   "instances": [ oops ]\n }\n}\n');
   let from = daemon.lines.length;
   daemon.signal('SIGHUP');
-  await daemon.waitForLine(/keepalived\.json:3:\d+: error: /, 5000, from);
+  await daemon.waitForLine(/config\.json:3:\d+: error: /, 5000, from);
   await daemon.waitForLine(/Reload failed: .*keeping the running configuration \(generation 0\)/, 5000, from);
   let d = await dumps(daemon, ['keepalived_parent.data', 'keepalived.data', 'keepalived_check.data']);
   assert.match(d['keepalived_parent.data']!, /Configuration generation = 0/);

@@ -57,6 +57,7 @@ const settings = (name: string) => ({
   umask: 0o177,
   dataFile: join(dir, `${name}.data`),
   statsFile: join(dir, `${name}.stats`),
+  jsonFile: join(dir, `${name}.json`),
 });
 const tick = () => new Promise((r) => setTimeout(r, 30));
 

@@ -12,6 +12,7 @@ const settings = {
   umask: 0o177,
   dataFile: '/tmp/keepalived.data',
   statsFile: '/tmp/keepalived.stats',
+  jsonFile: '/tmp/keepalived.json',
 };
 
 test('well-formed messages pass, in both directions', () => {
