@@ -235,7 +235,7 @@ test('-s NAME: children run inside the network namespace', { timeout: 20_000 }, 
   assert.equal(await d.waitForExit(), 0);
 });
 
-test('per-child nice, realtime priority, CPU affinity and process name', { timeout: 20_000 }, async () => {
+test('per-child nice, realtime priority, memory locking, CPU affinity and process name', { timeout: 20_000 }, async () => {
   const d = track(new TestDaemon());
   d.writeConfig({
     ...VRRP_ONLY,
@@ -243,7 +243,7 @@ test('per-child nice, realtime priority, CPU affinity and process name', { timeo
     bfd: { instances: [{ name: 'b1' }] },
     global: {
       ...VRRP_ONLY.global,
-      tuning: { vrrp: { rtPriority: 10 }, checker: { nice: 5, cpuAffinity: [0] }, bfd: { processName: 'ka-test-bfd' } },
+      tuning: { vrrp: { rtPriority: 10, noSwap: true }, checker: { nice: 5, cpuAffinity: [0] }, bfd: { processName: 'ka-test-bfd' } },
     },
   });
   d.start();
@@ -269,6 +269,10 @@ test('per-child nice, realtime priority, CPU affinity and process name', { timeo
     assert.match(readFileSync(`/proc/${checker}/task/${t}/status`, 'utf8'), /Cpus_allowed_list:\s+0\n/);
   }
   assert.equal(readFileSync(`/proc/${d.childPid('BFD')}/comm`, 'utf8'), 'ka-test-bfd\n');
+  // vrrp_no_swap: mlockall() locked the VRRP child's memory, and only its
+  const locked = (pid: number) => Number(/^VmLck:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  assert.ok(locked(vrrp) > 1024, `VmLck ${locked(vrrp)} kB`);
+  assert.equal(locked(checker), 0);
   // keepalived's default vrrp_rlimit_rttime: hard 10000 µs, soft half of it
   assert.match(readFileSync(`/proc/${vrrp}/limits`, 'utf8'), /Max realtime timeout\s+5000\s+10000\s+us/);
 });
