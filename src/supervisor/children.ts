@@ -120,3 +120,28 @@ export class ChildHandle {
     this.opts.onMessage(parsed.message);
   }
 }
+
+/**
+ * keepalived's sigend() for the children: ask each to stop (IPC `stop`, or
+ * SIGTERM when the channel is gone), wait up to `waitMs` for all of them,
+ * then SIGKILL whichever is left ("… process failed to die - forcing
+ * termination"). Resolves when every one has ended.
+ */
+export async function stopChildren(handles: ReadonlyArray<readonly [ChildRole, ChildHandle]>, waitMs: number, log: LogPort): Promise<void> {
+  const running = handles.filter(([, h]) => h.alive);
+  for (const [, h] of running) if (!h.send({ type: 'stop' })) h.kill('SIGTERM');
+  const allEnded = Promise.all(running.map(([, h]) => h.ended));
+  let timer: NodeJS.Timeout | undefined;
+  const waited = await Promise.race([
+    allEnded.then(() => 'ended' as const),
+    new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), waitMs))),
+  ]);
+  clearTimeout(timer);
+  if (waited === 'ended') return;
+  for (const [role, h] of running) {
+    if (!h.alive) continue;
+    log.info(`${role} process failed to die - forcing termination`);
+    h.kill('SIGKILL');
+  }
+  await allEnded;
+}

@@ -15,10 +15,10 @@
  * do we.
  */
 import type { LogPort } from '../core/log-port.js';
-import type { ScriptUsers } from '../core/scripts/accounts.js';
+import { ScriptUsers, type AccountLookup } from '../core/scripts/accounts.js';
 import type { ScriptRunner, ScriptToRun } from '../core/scripts/runner.js';
 import { checkScript, scriptUsable, securityViolation, type ScriptCheck } from '../core/scripts/security.js';
-import type { ConfiguredScript } from './daemon-config.js';
+import type { ConfiguredScript, DaemonGlobals } from './daemon-config.js';
 
 export type ParentScriptKind = 'startup' | 'shutdown';
 
@@ -64,6 +64,35 @@ export function parentScriptsViolation(checks: ReadonlyArray<ScriptCheck | undef
     scriptSecurity,
     'start/shutdown scripts',
   );
+}
+
+export interface StartStopScripts {
+  readonly startup?: ScriptToRun;
+  readonly shutdown?: ScriptToRun;
+}
+
+/**
+ * Checks the start/stop scripts of one loaded config (at start both, at a
+ * reload only the shutdown script, which is all that can still run) and logs
+ * what keepalived logs, including the SECURITY VIOLATION line.
+ */
+export function checkStartStopScripts(
+  globals: DaemonGlobals,
+  accounts: AccountLookup,
+  log: LogPort,
+  which: 'both' | 'shutdown',
+): StartStopScripts {
+  const users = new ScriptUsers({
+    scriptSecurity: globals.scriptSecurity,
+    scriptUser: globals.scriptUser,
+    self: { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 },
+    accounts,
+  });
+  const up = which === 'both' ? prepareParentScript('startup', globals.startupScript, users, log) : {};
+  const down = prepareParentScript('shutdown', globals.shutdownScript, users, log);
+  const violation = parentScriptsViolation([up.check, down.check], globals.scriptSecurity);
+  if (violation) log.warn(violation);
+  return { ...(up.script ? { startup: up.script } : {}), ...(down.script ? { shutdown: down.script } : {}) };
 }
 
 /** After the last SIGKILL keepalived waits this much longer, then gives up (handle_child_timeout). */

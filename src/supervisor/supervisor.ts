@@ -28,15 +28,16 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LogPort } from '../core/log-port.js';
-import { ScriptUsers, systemAccounts, type AccountLookup } from '../core/scripts/accounts.js';
+import { systemAccounts, type AccountLookup } from '../core/scripts/accounts.js';
 import { ScriptRunner, type ScriptToRun } from '../core/scripts/runner.js';
-import { IP_CANDIDATES, findExecutable } from '../core/scripts/launch.js';
-import { DEFAULT_RLIMIT_RTTIME_US, childCommand, type LaunchTools, type ProcessTuning } from './child-launch.js';
-import { ChildHandle, childEnvironment } from './children.js';
+import { childCommand, type LaunchTools } from './child-launch.js';
+import { ChildHandle, childEnvironment, stopChildren } from './children.js';
 import { DEFAULT_UMASK, type DaemonConfigAdapter, type DaemonGlobals, type LoadOutcome, type SupervisorOptions } from './daemon-config.js';
 import { dataFilePath, jsonFilePath, statsFilePath, tmpDirectory, writeFileSafely, type DumpNaming } from './dumpfiles.js';
 import { unreachable, type ChildSettings, type ChildToParent, type DumpKind, type QueryKind } from './ipc.js';
-import { parentScriptsViolation, prepareParentScript, runParentScript } from './parent-scripts.js';
+import { checkStartStopScripts, runParentScript } from './parent-scripts.js';
+import { childSettings, defaultLaunchTools, parentDataText, type ChildState } from './parent-views.js';
+import { QueryBroker, type QueryAnswer } from './queries.js';
 import { createPidDirectory, daemonAlreadyRunning, pidDirectory, pidFileNames, removePidDirectory, removePidFile, writePidFile, type PidFileNames } from './pidfile.js';
 import { changeCount, diffConfigs, formatConfigDiff, restartOnlyChanges, sectionEntries } from './reload.js';
 import { ExitCode, RestartBackoff, classifyExit, describeExit } from './respawn.js';
@@ -68,20 +69,7 @@ interface Slot {
   restarts: number;
 }
 
-export type QueryAnswer = { readonly ok: boolean; readonly body?: unknown; readonly error?: string };
-
 type Phase = { readonly kind: 'startup' | 'reload'; readonly waiting: Set<ChildRole> };
-
-function realtimeSettings(t: ProcessTuning): Pick<ChildSettings, 'realtime'> {
-  if (t.rtPriority === undefined || t.rtPriority <= 0) return {};
-  return { realtime: { priority: t.rtPriority, rlimitRttimeUs: t.rlimitRttimeUs ?? DEFAULT_RLIMIT_RTTIME_US } };
-}
-
-function defaultTools(): LaunchTools {
-  const sbin = (name: string): string | undefined =>
-    findExecutable([`/usr/bin/${name}`, `/bin/${name}`, `/usr/sbin/${name}`, `/sbin/${name}`]);
-  return { node: process.execPath, ip: findExecutable(IP_CANDIDATES), taskset: sbin('taskset'), nice: sbin('nice') };
-}
 
 export class Supervisor<C> {
   private config!: C;
@@ -95,7 +83,6 @@ export class Supervisor<C> {
   private phase: Phase | undefined;
   private reloadQueued = false;
   private reloading = false;
-  private users!: ScriptUsers;
   private shutdownScript: ScriptToRun | undefined;
   private signals: SignalWiring | undefined;
   /** Holds the event loop open while running: signal listeners do not, and with no child nothing else would. */
@@ -105,8 +92,7 @@ export class Supervisor<C> {
   private readonly tools: LaunchTools;
   private readonly childEntry: string;
   private runner!: ScriptRunner;
-  private nextQueryId = 1;
-  private readonly queries = new Map<number, { readonly role: ChildRole; readonly resolve: (answer: QueryAnswer) => void }>();
+  private readonly queries = new QueryBroker();
   private finish!: (code: number) => void;
   private readonly finished = new Promise<number>((resolve) => {
     this.finish = resolve;
@@ -118,12 +104,16 @@ export class Supervisor<C> {
   ) {
     this.slots = Object.fromEntries(CHILD_ROLES.map((r) => [r, { backoff: new RestartBackoff(), restarts: 0 }])) as Record<ChildRole, Slot>;
     this.env = deps.env ?? process.env;
-    this.tools = { ...defaultTools(), ...deps.tools };
+    this.tools = { ...defaultLaunchTools(), ...deps.tools };
     this.childEntry = deps.childEntry ?? fileURLToPath(new URL('./child-main.js', import.meta.url));
   }
 
   private get log(): LogPort {
     return this.deps.log;
+  }
+
+  private get accounts(): AccountLookup {
+    return this.deps.accounts ?? systemAccounts;
   }
 
   /** Runs the daemon until it stops; resolves with the process exit code. */
@@ -167,7 +157,9 @@ export class Supervisor<C> {
     }
 
     this.runner = new ScriptRunner({ log: this.log, ...(this.netns !== undefined ? { netns: this.netns } : {}), env: this.env });
-    const startup = this.prepareScripts();
+    const scripts = checkStartStopScripts(this.globals, this.accounts, this.log, 'both');
+    this.shutdownScript = scripts.shutdown;
+    const startup = scripts.startup;
 
     if (!writePidFile(this.pidFiles.main, process.pid, this.log)) return ExitCode.fatal;
     this.state = 'running';
@@ -197,22 +189,6 @@ export class Supervisor<C> {
     if (name !== undefined) process.title = name;
   }
 
-  /** Checks both start/stop scripts; returns the startup script to run. */
-  private prepareScripts(): ScriptToRun | undefined {
-    this.users = new ScriptUsers({
-      scriptSecurity: this.globals.scriptSecurity,
-      scriptUser: this.globals.scriptUser,
-      self: { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 },
-      accounts: this.deps.accounts ?? systemAccounts,
-    });
-    const up = prepareParentScript('startup', this.globals.startupScript, this.users, this.log);
-    const down = prepareParentScript('shutdown', this.globals.shutdownScript, this.users, this.log);
-    const violation = parentScriptsViolation([up.check, down.check], this.globals.scriptSecurity);
-    if (violation) this.log.warn(violation);
-    this.shutdownScript = down.script;
-    return up.script;
-  }
-
   private startChildren(): void {
     const roles = childrenToRun(this.options.mode, this.deps.adapter.summary(this.config));
     if (roles.length === 0) {
@@ -235,20 +211,7 @@ export class Supervisor<C> {
   }
 
   private childSettings(role: ChildRole): ChildSettings {
-    return {
-      role,
-      pidFile: this.pidFiles[role],
-      releaseOnStop: role === 'vrrp' ? !this.options.dontReleaseVrrp : role === 'checker' ? !this.options.dontReleaseIpvs : true,
-      releaseVipsOnSignal: this.options.releaseVips,
-      noSwap: this.globals.tuning[role].noSwap ?? false,
-      ...realtimeSettings(this.globals.tuning[role]),
-      ...(this.globals.tuning[role].processName !== undefined ? { processName: this.globals.tuning[role].processName } : {}),
-      logDetail: this.options.logDetail,
-      umask: this.umask,
-      dataFile: dataFilePath(role, this.dumpNaming()),
-      statsFile: statsFilePath(tmpDirectory(this.env)),
-      jsonFile: jsonFilePath(tmpDirectory(this.env)),
-    };
+    return childSettings({ role, options: this.options, globals: this.globals, pidFiles: this.pidFiles, umask: this.umask, naming: this.dumpNaming() });
   }
 
   private startChild(role: ChildRole): void {
@@ -289,12 +252,9 @@ export class Supervisor<C> {
       case 'dumped':
         if (msg.error !== undefined) this.log.info(`${ROLE_INFO[role].display} child could not write ${msg.path}: ${msg.error}`);
         return;
-      case 'answer': {
-        const pending = this.queries.get(msg.id);
-        this.queries.delete(msg.id);
-        pending?.resolve(msg.ok ? { ok: true, body: msg.body } : { ok: false, error: msg.error });
+      case 'answer':
+        this.queries.answer(msg);
         return;
-      }
       case 'relay':
         // BFD state changes feed VRRP's track_bfd and the checker's BFD_CHECK.
         if (role === 'bfd') for (const to of ['vrrp', 'checker'] as const) this.slots[to].handle?.send({ type: 'relay', event: msg.event });
@@ -324,11 +284,7 @@ export class Supervisor<C> {
   private onChildExit(role: ChildRole, handle: ChildHandle, code: number | null, signal: NodeJS.Signals | null): void {
     const slot = this.slots[role];
     if (slot.handle === handle) slot.handle = undefined;
-    for (const [id, q] of this.queries) {
-      if (q.role !== role) continue;
-      this.queries.delete(id);
-      q.resolve({ ok: false, error: `${role} child exited` });
-    }
+    this.queries.childGone(role);
     if (this.phase) this.childDone(role);
     if (this.state !== 'running') return; // an orderly stop is collecting it
 
@@ -438,11 +394,7 @@ export class Supervisor<C> {
       this.umask = nextGlobals.umask ?? DEFAULT_UMASK;
       process.umask(this.umask);
     }
-    this.users = new ScriptUsers({ ...this.users.policy, scriptSecurity: nextGlobals.scriptSecurity, scriptUser: nextGlobals.scriptUser });
-    const down = prepareParentScript('shutdown', nextGlobals.shutdownScript, this.users, this.log);
-    const violation = parentScriptsViolation([down.check], nextGlobals.scriptSecurity);
-    if (violation) this.log.warn(violation);
-    this.shutdownScript = down.script;
+    this.shutdownScript = checkStartStopScripts(nextGlobals, this.accounts, this.log, 'shutdown').shutdown;
 
     const waiting = new Set<ChildRole>();
     this.phase = { kind: 'reload', waiting };
@@ -486,22 +438,20 @@ export class Supervisor<C> {
   }
 
   private parentData(): string {
-    const lines = [
-      '------< Parent process >------',
-      ` Pid = ${process.pid}`,
-      ` Config file = ${this.options.configFile}`,
-      ` Configuration generation = ${this.generation}`,
-      ...(this.netns !== undefined ? [` Network namespace = ${this.netns}`] : []),
-      ' Children:',
-      ...CHILD_ROLES.map((r) => {
+    const children = Object.fromEntries(
+      CHILD_ROLES.map((r) => {
         const s = this.slots[r];
-        const state = s.handle?.alive ? `pid ${s.handle.pid}, started ${new Date(s.handle.startedAt).toISOString()}` : s.respawnTimer ? 'waiting to restart' : 'not running';
-        return `   ${ROLE_INFO[r].display}: ${state}, restarts ${s.restarts}`;
+        const h = s.handle?.alive ? s.handle : undefined;
+        return [r, { pid: h?.pid, startedAt: h?.startedAt, waitingToRestart: s.respawnTimer !== undefined, restarts: s.restarts }];
       }),
-      '------< Global definitions >------',
-      this.deps.adapter.dumpGlobals(this.config).replace(/\n$/, ''),
-    ];
-    return `${lines.join('\n')}\n`;
+    ) as Record<ChildRole, ChildState>;
+    return parentDataText({
+      configFile: this.options.configFile,
+      generation: this.generation,
+      ...(this.netns !== undefined ? { netns: this.netns } : {}),
+      children,
+      globalsText: this.deps.adapter.dumpGlobals(this.config),
+    });
   }
 
   private dumpVrrp(what: DumpKind): void {
@@ -512,27 +462,7 @@ export class Supervisor<C> {
 
   /** Asks one child (control API). Resolves with an error answer if it is not running or does not answer in time. */
   query(role: ChildRole, what: QueryKind, timeoutMs = 2000): Promise<QueryAnswer> {
-    const h = this.slots[role].handle;
-    const id = this.nextQueryId++;
-    return new Promise((resolve) => {
-      if (!h?.alive) return resolve({ ok: false, error: `${role} child is not running` });
-      const timer = setTimeout(() => {
-        this.queries.delete(id);
-        resolve({ ok: false, error: `${role} child did not answer within ${timeoutMs} ms` });
-      }, timeoutMs);
-      this.queries.set(id, {
-        role,
-        resolve: (a) => {
-          clearTimeout(timer);
-          resolve(a);
-        },
-      });
-      if (!h.send({ type: 'query', id, what })) {
-        this.queries.delete(id);
-        clearTimeout(timer);
-        resolve({ ok: false, error: `${role} child is not reachable` });
-      }
-    });
+    return this.queries.ask(role, this.slots[role].handle, what, timeoutMs);
   }
 
   /** Orderly stop (TERM/INT, -R, permanent child error). Resolves run() with `exitCode`. */
@@ -545,23 +475,8 @@ export class Supervisor<C> {
     this.phase = undefined;
     for (const slot of Object.values(this.slots)) if (slot.respawnTimer) clearTimeout(slot.respawnTimer);
 
-    const running = STOP_ORDER.map((r) => [r, this.slots[r].handle] as const).filter((e): e is [ChildRole, ChildHandle] => !!e[1]?.alive);
-    for (const [, h] of running) if (!h.send({ type: 'stop' })) h.kill('SIGTERM');
-    const allEnded = Promise.all(running.map(([, h]) => h.ended));
-    let timer: NodeJS.Timeout | undefined;
-    const waited = await Promise.race([
-      allEnded.then(() => 'ended' as const),
-      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.globals.childWaitTimeMs))),
-    ]);
-    clearTimeout(timer);
-    if (waited === 'timeout') {
-      for (const [role, h] of running) {
-        if (!h.alive) continue;
-        this.log.info(`${role} process failed to die - forcing termination`);
-        h.kill('SIGKILL');
-      }
-      await allEnded;
-    }
+    const handles = STOP_ORDER.flatMap((r) => (this.slots[r].handle ? [[r, this.slots[r].handle!] as const] : []));
+    await stopChildren(handles, this.globals.childWaitTimeMs, this.log);
 
     if (wasRunning && this.shutdownScript) {
       await runParentScript('shutdown', this.shutdownScript, this.globals.shutdownScriptTimeoutMs, this.runner, this.log, this.options.logDetail);
