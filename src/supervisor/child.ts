@@ -105,8 +105,11 @@ export class ChildRuntime {
       case 'SIGRTMAX-1':
         if (this.settings) void this.writeDump('stats-clear', this.settings.statsFile);
         return;
-      case 'SIGTERM':
       case 'SIGINT':
+        if (this.settings?.ignoreSigint) return;
+        void this.stop(`received ${signal}`);
+        return;
+      case 'SIGTERM':
         void this.stop(`received ${signal}`);
         return;
       case 'SIGUSR1':

@@ -102,6 +102,8 @@ export interface SupervisorOptions {
   readonly dontReleaseIpvs: boolean;
   /** -D */
   readonly logDetail: boolean;
+  /** --ignore-sigint (keepalived 2.3+): SIGINT neither stops the parent nor its children. */
+  readonly ignoreSigint?: boolean;
   /** RUNSTATEDIR, /run; tests point it elsewhere. */
   readonly runDir?: string;
 }

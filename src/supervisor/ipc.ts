@@ -34,6 +34,8 @@ export interface ChildSettings {
   readonly realtime?: { readonly priority: number; readonly rlimitRttimeUs: number };
   /** -D */
   readonly logDetail: boolean;
+  /** --ignore-sigint */
+  readonly ignoreSigint?: boolean;
   /** The daemon's umask, for files the child writes. */
   readonly umask: number;
   /** Where a USR1/USR2 sent straight to the child writes (the parent's requests name their own paths). */
@@ -117,6 +119,7 @@ function validSettings(s: unknown): s is ChildSettings {
     (s.processName === undefined || isStr(s.processName)) &&
     (s.realtime === undefined || (isObj(s.realtime) && isInt(s.realtime.priority) && isInt(s.realtime.rlimitRttimeUs))) &&
     typeof s.logDetail === 'boolean' &&
+    (s.ignoreSigint === undefined || typeof s.ignoreSigint === 'boolean') &&
     isInt(s.umask) &&
     isStr(s.dataFile) &&
     isStr(s.statsFile) &&

@@ -38,6 +38,7 @@ export function childSettings({ role, options, globals, pidFiles, umask, naming 
     ...realtimeSettings(tuning),
     ...(tuning.processName !== undefined ? { processName: tuning.processName } : {}),
     logDetail: options.logDetail,
+    ...(options.ignoreSigint ? { ignoreSigint: true } : {}),
     umask,
     dataFile: dataFilePath(role, naming),
     statsFile: statsFilePath(naming.tmpDir),

@@ -89,11 +89,21 @@ export interface SignalWiring {
   close(): void;
 }
 
-/** Routes every daemon signal to `handler`. */
-export function wireDaemonSignals(handler: (sig: DaemonSignal, name: string) => void, realtime?: RealtimeSignals): SignalWiring {
+/**
+ * Routes every daemon signal to `handler`. With `ignoreSigint`
+ * (--ignore-sigint, keepalived 2.3+, for running under gdb) SIGINT is
+ * swallowed instead of stopping the daemon.
+ */
+export function wireDaemonSignals(
+  handler: (sig: DaemonSignal, name: string) => void,
+  realtime?: RealtimeSignals,
+  opts: { readonly ignoreSigint?: boolean } = {},
+): SignalWiring {
   const stops: Array<() => void> = [];
   for (const [name, what] of NODE_SIGNALS) {
-    const listener = (): void => handler(what, name);
+    const listener = (): void => {
+      if (!(name === 'SIGINT' && opts.ignoreSigint)) handler(what, name);
+    };
     process.on(name, listener);
     stops.push(() => process.off(name, listener));
   }

@@ -164,7 +164,7 @@ export class Supervisor<C> {
     if (!writePidFile(this.pidFiles.main, process.pid, this.log)) return ExitCode.fatal;
     this.state = 'running';
     this.keepAlive = setInterval(() => undefined, 0x7fffffff);
-    this.signals = wireDaemonSignals((sig, name) => this.onSignal(sig, name), this.deps.realtime);
+    this.signals = wireDaemonSignals((sig, name) => this.onSignal(sig, name), this.deps.realtime, { ignoreSigint: this.options.ignoreSigint ?? false });
     if (this.signals.uncaught.length) {
       this.log.warn(`Cannot catch ${this.signals.uncaught.join(', ')} without the native addon: sending them terminates the daemon`);
     }

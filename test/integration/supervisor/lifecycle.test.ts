@@ -58,6 +58,27 @@ test('with an empty config the parent runs alone until stopped', { timeout: 20_0
   assert.equal(existsSync(d.path('keepalived.pid')), false);
 });
 
+test('INT stops like TERM, unless --ignore-sigint', { timeout: 20_000 }, async () => {
+  const d = track(new TestDaemon());
+  d.writeConfig(VRRP_ONLY);
+  d.start({ ignoreSigint: true });
+  await d.waitForLine(/Startup complete/, 8000);
+  d.signal('SIGINT');
+  process.kill(d.childPid('VRRP')!, 'SIGINT');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok(alive(d.pid) && alive(d.childPid('VRRP')!));
+  assert.equal(d.matching(/Stopping|stopping/).length, 0);
+  d.signal('SIGTERM');
+  assert.equal(await d.waitForExit(), 0);
+
+  const e = track(new TestDaemon());
+  e.writeConfig(VRRP_ONLY);
+  e.start();
+  await e.waitForLine(/Startup complete/, 8000);
+  e.signal('SIGINT');
+  assert.equal(await e.waitForExit(), 0);
+});
+
 test('a child that ignores the stop request is killed after child_wait_time', { timeout: 20_000 }, async () => {
   const d = track(new TestDaemon());
   d.writeConfig(VRRP_ONLY);
