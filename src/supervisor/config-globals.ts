@@ -45,6 +45,7 @@ export function daemonGlobals(c: Config): DaemonGlobals {
     umask: g.umask,
     dataUseInstance: g.dataUseInstance,
     ...(g.stateDumpFile !== undefined ? { stateDumpFile: g.stateDumpFile } : {}),
+    ...(g.reloadCheckConfig !== undefined ? { reloadCheckLog: g.reloadCheckConfig } : {}),
     scriptSecurity: g.enableScriptSecurity,
     ...(g.scriptUser !== undefined ? { scriptUser: { ...g.scriptUser } } : {}),
     ...(g.processName !== undefined ? { processName: g.processName } : {}),

@@ -45,6 +45,8 @@ export interface DaemonGlobals {
   readonly umask?: number;
   readonly dataUseInstance: boolean;
   readonly stateDumpFile?: string;
+  /** global_defs reload_check_config [FILE]: where each reload's check is logged. */
+  readonly reloadCheckLog?: string;
   readonly scriptSecurity: boolean;
   readonly scriptUser?: UserSpec;
   /** `process_name` (or `process_names`): the parent's process title. */

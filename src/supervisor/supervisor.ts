@@ -184,6 +184,21 @@ export class Supervisor<C> {
     }
   }
 
+  /**
+   * reload_check_config FILE: keepalived runs `keepalived -t` before a reload
+   * and logs its output to FILE. We always check before applying; the
+   * keyword still gets its file, with the check's diagnostics (empty: clean).
+   */
+  private async writeReloadCheckLog(lines: readonly string[]): Promise<void> {
+    const file = this.globals.reloadCheckLog;
+    if (file === undefined || file === '/dev/null') return;
+    try {
+      await writeFileSafely(file, lines.map((l) => `${l}\n`).join(''), this.umask);
+    } catch (err) {
+      this.log.info(`truncate of config check log ${file} failed (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+
   /** process_name: libuv sets the command line and the main thread's comm. */
   private setProcessName(name: string | undefined): void {
     if (name !== undefined) process.title = name;
@@ -361,7 +376,9 @@ export class Supervisor<C> {
     this.log.info('Reloading ...');
     const loaded = await this.load();
     if (this.state !== 'running') return;
+    await this.writeReloadCheckLog(loaded.ok ? loaded.warnings : loaded.errors);
     if (!loaded.ok) {
+      if (this.globals.reloadCheckLog !== undefined) this.log.info(`New config failed validation, see ${this.globals.reloadCheckLog} for details`);
       for (const e of loaded.errors) this.log.error(e);
       this.log.error(`Reload failed: ${this.options.configFile} has errors - keeping the running configuration (generation ${this.generation})`);
       return;

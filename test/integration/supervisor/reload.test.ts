@@ -31,7 +31,8 @@ async function dumps(d: TestDaemon, files: string[]): Promise<Record<string, str
 
 test('a broken config leaves the daemon running on the old one; a good one reaches every child', { timeout: 30_000 }, async () => {
   daemon = new TestDaemon();
-  daemon.writeConfig(V1);
+  const checkLog = daemon.path('reload-check.log');
+  daemon.writeConfig({ ...V1, global: { ...V1.global, reloadCheckLog: checkLog } });
   daemon.start();
   await daemon.waitForLine(/Startup complete/, 8000);
   const pids = [daemon.childPid('VRRP'), daemon.childPid('Healthcheck')];
@@ -42,6 +43,8 @@ test('a broken config leaves the daemon running on the old one; a good one reach
   daemon.signal('SIGHUP');
   await daemon.waitForLine(/config\.json:3:\d+: error: /, 5000, from);
   await daemon.waitForLine(/Reload failed: .*keeping the running configuration \(generation 0\)/, 5000, from);
+  assert.ok(daemon.matching(new RegExp(`New config failed validation, see ${checkLog} for details`), from).length === 1);
+  assert.match(readFileSync(checkLog, 'utf8'), /config\.json:3:\d+: error: /);
   let d = await dumps(daemon, ['keepalived_parent.data', 'keepalived.data', 'keepalived_check.data']);
   assert.match(d['keepalived_parent.data']!, /Configuration generation = 0/);
   assert.match(d['keepalived.data']!, /Reloads = 0[\s\S]*name = VI_1\n\s+priority = 100/);
@@ -50,6 +53,7 @@ test('a broken config leaves the daemon running on the old one; a good one reach
   // good: VI_1 priority changes, VI_2 appears, the virtual server goes, BFD appears
   daemon.writeConfig({
     ...V1,
+    global: { ...V1.global, reloadCheckLog: checkLog },
     vrrp: { instances: [{ name: 'VI_1', priority: 150 }, { name: 'VI_2', priority: 50 }] },
     checker: { virtualServers: [{ name: '10.0.0.9 443', delay_loop: 3 }] },
     bfd: { instances: [{ name: 'b1' }] },
@@ -65,6 +69,7 @@ test('a broken config leaves the daemon running on the old one; a good one reach
   assert.match(d['keepalived_check.data']!, /Reloads = 1\n.*2 change\(s\):\n {3}- virtualServers 10\.0\.0\.1 80\n {3}\+ virtualServers 10\.0\.0\.9 443\n/);
   assert.match(d['keepalived_bfd.data']!, /Reloads = 0[\s\S]*name = b1/);
   assert.deepEqual([daemon.childPid('VRRP'), daemon.childPid('Healthcheck')], pids, 'a reload must not restart children');
+  assert.equal(readFileSync(checkLog, 'utf8'), '', 'a clean check leaves an empty log');
 
   daemon.signal('SIGTERM');
   assert.equal(await daemon.waitForExit(), 0);
