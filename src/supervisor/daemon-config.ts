@@ -82,6 +82,15 @@ export interface DaemonConfigAdapter<C> {
   restartOnlyChanges?(before: C, after: C): string[];
 }
 
+/** The adapter's load(), with an exception (a bug in it) turned into an error line. */
+export async function loadSafely<C>(adapter: DaemonConfigAdapter<C>, path: string): Promise<LoadOutcome<C>> {
+  try {
+    return await adapter.load(path);
+  } catch (err) {
+    return { ok: false, errors: [`${path}: internal error while loading: ${(err as Error).stack ?? String(err)}`] };
+  }
+}
+
 /** What the command line decides (src/cli/ fills this in). */
 export interface SupervisorOptions {
   /** -f */

@@ -12,7 +12,9 @@
  * message a child receives carries the entries of its own section. The same
  * report is what `--diff NEWFILE` prints.
  */
+import type { LogPort } from '../core/log-port.js';
 import { diffValues, formatDiff, type DiffEntry } from './config-diff.js';
+import { writeFileSafely } from './dumpfiles.js';
 import type { DaemonConfigAdapter } from './daemon-config.js';
 import { CHILD_ROLES, type ChildRole } from './roles.js';
 
@@ -91,4 +93,18 @@ export async function diffConfigFiles<C>(adapter: DaemonConfigAdapter<C>, curren
     { netns: adapter.globals(b.config).netns, instance: adapter.globals(b.config).instance },
   );
   return { ok: true, report, lines: [...formatConfigDiff(report), ...blocked.map((m) => `! ${m}`)] };
+}
+
+/**
+ * reload_check_config FILE: keepalived runs `keepalived -t` before a reload
+ * and logs its output to FILE. We always check before applying; the
+ * keyword still gets its file, with the check's diagnostics (empty: clean).
+ */
+export async function writeReloadCheckLog(file: string | undefined, lines: readonly string[], umask: number, log: LogPort): Promise<void> {
+  if (file === undefined || file === '/dev/null') return;
+  try {
+    await writeFileSafely(file, lines.map((l) => `${l}\n`).join(''), umask);
+  } catch (err) {
+    log.info(`truncate of config check log ${file} failed (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
 }

@@ -32,14 +32,14 @@ import { systemAccounts, type AccountLookup } from '../core/scripts/accounts.js'
 import { ScriptRunner, type ScriptToRun } from '../core/scripts/runner.js';
 import { childCommand, type LaunchTools } from './child-launch.js';
 import { ChildHandle, childEnvironment, stopChildren } from './children.js';
-import { DEFAULT_UMASK, type DaemonConfigAdapter, type DaemonGlobals, type LoadOutcome, type SupervisorOptions } from './daemon-config.js';
+import { DEFAULT_UMASK, loadSafely, type DaemonConfigAdapter, type DaemonGlobals, type SupervisorOptions } from './daemon-config.js';
 import { dataFilePath, jsonFilePath, statsFilePath, tmpDirectory, writeFileSafely, type DumpNaming } from './dumpfiles.js';
 import { unreachable, type ChildSettings, type ChildToParent, type DumpKind, type QueryKind } from './ipc.js';
 import { checkStartStopScripts, runParentScript } from './parent-scripts.js';
 import { childSettings, defaultLaunchTools, parentDataText, type ChildState } from './parent-views.js';
 import { QueryBroker, type QueryAnswer } from './queries.js';
 import { createPidDirectory, daemonAlreadyRunning, pidDirectory, pidFileNames, removePidDirectory, removePidFile, writePidFile, type PidFileNames } from './pidfile.js';
-import { changeCount, diffConfigs, formatConfigDiff, restartOnlyChanges, sectionEntries } from './reload.js';
+import { changeCount, diffConfigs, formatConfigDiff, restartOnlyChanges, sectionEntries, writeReloadCheckLog } from './reload.js';
 import { ExitCode, RestartBackoff, classifyExit, describeExit } from './respawn.js';
 import { CHILD_ROLES, ROLE_INFO, START_ORDER, STOP_ORDER, childrenToRun, shouldRun, type ChildRole } from './roles.js';
 import { wireDaemonSignals, type DaemonSignal, type RealtimeSignals, type SignalWiring } from './signals.js';
@@ -119,7 +119,7 @@ export class Supervisor<C> {
   /** Runs the daemon until it stops; resolves with the process exit code. */
   async run(): Promise<number> {
     this.log.info(`Starting ${this.deps.version}`);
-    const loaded = await this.load();
+    const loaded = await loadSafely(this.deps.adapter, this.options.configFile);
     if (!loaded.ok) {
       for (const e of loaded.errors) this.log.error(e);
       this.log.error(`Unable to load configuration file ${this.options.configFile}`);
@@ -173,30 +173,6 @@ export class Supervisor<C> {
     if (startup) await runParentScript('startup', startup, this.globals.startupScriptTimeoutMs, this.runner, this.log, this.options.logDetail);
     if (this.state === 'running') this.startChildren();
     return this.finished;
-  }
-
-  /** The adapter's load(), with an exception (a bug in it) turned into an error line. */
-  private async load(): Promise<LoadOutcome<C>> {
-    try {
-      return await this.deps.adapter.load(this.options.configFile);
-    } catch (err) {
-      return { ok: false, errors: [`${this.options.configFile}: internal error while loading: ${(err as Error).stack ?? String(err)}`] };
-    }
-  }
-
-  /**
-   * reload_check_config FILE: keepalived runs `keepalived -t` before a reload
-   * and logs its output to FILE. We always check before applying; the
-   * keyword still gets its file, with the check's diagnostics (empty: clean).
-   */
-  private async writeReloadCheckLog(lines: readonly string[]): Promise<void> {
-    const file = this.globals.reloadCheckLog;
-    if (file === undefined || file === '/dev/null') return;
-    try {
-      await writeFileSafely(file, lines.map((l) => `${l}\n`).join(''), this.umask);
-    } catch (err) {
-      this.log.info(`truncate of config check log ${file} failed (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    }
   }
 
   /** process_name: libuv sets the command line and the main thread's comm. */
@@ -374,9 +350,9 @@ export class Supervisor<C> {
 
   private async reloadNow(): Promise<void> {
     this.log.info('Reloading ...');
-    const loaded = await this.load();
+    const loaded = await loadSafely(this.deps.adapter, this.options.configFile);
     if (this.state !== 'running') return;
-    await this.writeReloadCheckLog(loaded.ok ? loaded.warnings : loaded.errors);
+    await writeReloadCheckLog(this.globals.reloadCheckLog, loaded.ok ? loaded.warnings : loaded.errors, this.umask, this.log);
     if (!loaded.ok) {
       if (this.globals.reloadCheckLog !== undefined) this.log.info(`New config failed validation, see ${this.globals.reloadCheckLog} for details`);
       for (const e of loaded.errors) this.log.error(e);
