@@ -276,7 +276,8 @@ export class Supervisor<C> {
     const slot = this.slots[role];
     if (slot.handle === handle) slot.handle = undefined;
     this.queries.childGone(role);
-    if (this.phase) this.childDone(role);
+    // A child that dies before it is ready stays awaited: the startup (or
+    // reload) completes, and READY=1 goes out, when its replacement is ready.
     if (this.state !== 'running') return; // an orderly stop is collecting it
 
     const info = ROLE_INFO[role];
