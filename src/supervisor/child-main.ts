@@ -14,8 +14,8 @@ import { installEarlySignalGuards } from './signals.js';
 
 const guards = installEarlySignalGuards();
 
-const { stderrLog } = await import('../core/log-port.js');
-const { isChildRole, ROLE_INFO } = await import('./roles.js');
+const { parseLogSettings, processLogger } = await import('./process-log.js');
+const { isChildRole } = await import('./roles.js');
 const { ChildRuntime, processChannel } = await import('./child.js');
 const { ConfigHolder } = await import('./config-holder.js');
 const { ExitCode } = await import('./respawn.js');
@@ -23,9 +23,10 @@ const { loadNativeHooks } = await import('./native-hooks.js');
 const { SIGNAL_FUNCTIONS } = await import('./signals.js');
 
 const role = process.argv[2];
-if (!isChildRole(role) || !process.send) {
-  process.stderr.write(`keepalived child: must be started by the keepalived parent with a role (vrrp, checker, bfd); got ${String(role)}\n`);
-  process.exit(ExitCode.fatal);
+const logSettings = parseLogSettings(process.argv[3]);
+if (!isChildRole(role) || !process.send || !logSettings) {
+  process.stderr.write(`keepalived child: must be started by the keepalived parent with a role (vrrp, checker, bfd) and log settings; got ${process.argv.slice(2).join(' ')}\n`);
+  process.exit(ExitCode.programError);
 }
 
 const subsystems = {
@@ -34,7 +35,7 @@ const subsystems = {
   bfd: () => new ConfigHolder(),
 };
 
-const log = stderrLog(`${ROLE_INFO[role].progName}[${process.pid}]: `);
+const log = processLogger(role, logSettings);
 const native = await loadNativeHooks();
 if (!native.ok) log.warn(`native addon unavailable (${native.error}): no mlockall, and realtime signals terminate this process`);
 const runtime = new ChildRuntime({ role, subsystem: subsystems[role](), channel: processChannel(), log, native: native.hooks });

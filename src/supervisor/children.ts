@@ -19,6 +19,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { LogPort } from '../core/log-port.js';
 import type { ChildCommand } from './child-launch.js';
 import { parseChildMessage, type ChildToParent, type ParentToChild } from './ipc.js';
+import type { LogSettings } from './process-log.js';
 import { ROLE_INFO, type ChildRole } from './roles.js';
 
 const CHILD_ENV_STRIPPED = new Set(['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES']);
@@ -38,6 +39,8 @@ export interface ChildHandleOptions {
   readonly command: ChildCommand;
   readonly env: NodeJS.ProcessEnv;
   readonly log: LogPort;
+  /** How the child logs; passed on its command line so its first line already goes the right way. */
+  readonly logSettings: LogSettings;
   readonly onMessage: (msg: ChildToParent) => void;
   readonly onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
@@ -56,7 +59,7 @@ export class ChildHandle {
   constructor(private readonly opts: ChildHandleOptions) {
     this.role = opts.role;
     this.startedAt = Date.now();
-    this.proc = fork(opts.entry, [opts.role], {
+    this.proc = fork(opts.entry, [opts.role, JSON.stringify(opts.logSettings)], {
       execPath: opts.command.execPath,
       execArgv: [...opts.command.execArgv],
       env: opts.env,

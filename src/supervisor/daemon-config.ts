@@ -13,6 +13,7 @@
 import type { UserSpec } from '../core/scripts/accounts.js';
 import type { ProcessTuning } from './child-launch.js';
 import type { PidFileNames } from './pidfile.js';
+import type { LogSettings } from './process-log.js';
 import type { ChildRole, ConfigSummary, DaemonMode } from './roles.js';
 
 export type LoadOutcome<C> =
@@ -113,6 +114,8 @@ export interface SupervisorOptions {
   readonly dontReleaseIpvs: boolean;
   /** -D */
   readonly logDetail: boolean;
+  /** -l, -G, -S, -g, -D for the children's loggers (the parent's is built by the caller); default: syslog only. */
+  readonly log?: LogSettings;
   /** --ignore-sigint (keepalived 2.3+): SIGINT neither stops the parent nor its children. */
   readonly ignoreSigint?: boolean;
   /** RUNSTATEDIR, /run; tests point it elsewhere. */

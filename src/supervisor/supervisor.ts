@@ -37,6 +37,7 @@ import { dataFilePath, jsonFilePath, statsFilePath, tmpDirectory, writeFileSafel
 import { unreachable, type ChildSettings, type ChildToParent, type DumpKind, type QueryKind } from './ipc.js';
 import { checkStartStopScripts, runParentScript } from './parent-scripts.js';
 import { childSettings, defaultLaunchTools, parentDataText, type ChildState } from './parent-views.js';
+import { DEFAULT_LOG_SETTINGS, identSuffix, type LogSettings } from './process-log.js';
 import { QueryBroker, type QueryAnswer } from './queries.js';
 import { createPidDirectory, daemonAlreadyRunning, pidDirectory, pidFileNames, removePidDirectory, removePidFile, writePidFile, type PidFileNames } from './pidfile.js';
 import { changeCount, diffConfigs, formatConfigDiff, restartOnlyChanges, sectionEntries, writeReloadCheckLog } from './reload.js';
@@ -58,6 +59,12 @@ export interface SupervisorDeps<C> {
   /** Default: child-main.js next to this file. */
   readonly childEntry?: string;
   readonly tools?: Partial<LaunchTools>;
+  /**
+   * With a namespace or instance name keepalived changes its syslog ident
+   * ("Changing syslog ident to Keepalived_nodeA"); the caller that built the
+   * parent's logger gets the suffix here.
+   */
+  readonly onIdentSuffix?: (suffix: string) => void;
   /** Called once the daemon takes signals and its pid file exists (the daemonising handshake). */
   readonly onStarted?: () => void;
 }
@@ -136,6 +143,11 @@ export class Supervisor<C> {
     if (this.options.namespace !== undefined && this.globals.netns !== undefined && this.globals.netns !== this.options.namespace) {
       this.log.info(`Overriding config net_namespace '${this.globals.netns}' with command line namespace '${this.options.namespace}'`);
     }
+    const suffix = identSuffix(this.netns, this.globals.instance);
+    if (suffix !== undefined) {
+      this.log.info(`Changing syslog ident to Keepalived_${suffix}`);
+      this.deps.onIdentSuffix?.(suffix);
+    }
     if (this.netns !== undefined && !existsSync(`/run/netns/${this.netns}`)) {
       this.log.error(`Unable to set network namespace ${this.netns} - exiting (/run/netns/${this.netns} does not exist)`);
       return ExitCode.fatal;
@@ -201,6 +213,11 @@ export class Supervisor<C> {
     };
   }
 
+  private childLogSettings(): LogSettings {
+    const suffix = identSuffix(this.netns, this.globals.instance);
+    return { ...(this.options.log ?? DEFAULT_LOG_SETTINGS), ...(suffix !== undefined ? { identSuffix: suffix } : {}) };
+  }
+
   private childSettings(role: ChildRole): ChildSettings {
     return childSettings({ role, options: this.options, globals: this.globals, pidFiles: this.pidFiles, umask: this.umask, naming: this.dumpNaming() });
   }
@@ -221,6 +238,7 @@ export class Supervisor<C> {
       command: cmd.command,
       env: childEnvironment(this.env),
       log: this.log,
+      logSettings: this.childLogSettings(),
       onMessage: (msg) => this.onChildMessage(role, msg),
       onExit: (code, signal) => this.onChildExit(role, handle, code, signal),
     });

@@ -22,6 +22,8 @@ const options = {
   dontReleaseVrrp: false,
   dontReleaseIpvs: false,
   logDetail: false,
+  // children log to stderr (ctime-prefixed lines), never to the host's syslog
+  log: { console: true, syslog: false, facility: 3, detail: 0 },
   ...JSON.parse(args[0] ?? '{}'),
 };
 guards.release();
