@@ -1,15 +1,18 @@
 /**
  * A keepalived-ts daemon for the supervisor's integration tests, with the
- * JSON config adapter. Usage:
- *   node daemon-entry.js '<SupervisorOptions JSON>' [--dont-fork] [--child-entry PATH]
+ * JSON config adapter, or the keepalived.conf one with --keepalived-conf.
+ * Usage:
+ *   node daemon-entry.js '<SupervisorOptions JSON>' [--dont-fork] [--child-entry PATH] [--keepalived-conf]
  * Log lines go to stderr as `Keepalived[PID]: message`.
  */
 import { installEarlySignalGuards } from '../../../src/supervisor/signals.js';
+import type { DaemonConfigAdapter } from '../../../src/supervisor/daemon-config.js';
 
 const guards = installEarlySignalGuards();
 const { stderrLog } = await import('../../../src/core/log-port.js');
 const { runDaemon } = await import('../../../src/supervisor/daemon.js');
 const { jsonConfigAdapter } = await import('./json-config.js');
+const { keepalivedConfigAdapter } = await import('../../../src/supervisor/keepalived-config.js');
 const { DEFAULT_MODE } = await import('../../../src/supervisor/roles.js');
 const { loadNativeHooks } = await import('../../../src/supervisor/native-hooks.js');
 const native = await loadNativeHooks();
@@ -30,7 +33,7 @@ guards.release();
 const code = await runDaemon({
   options,
   dontFork: args.includes('--dont-fork'),
-  adapter: jsonConfigAdapter,
+  adapter: (args.includes('--keepalived-conf') ? keepalivedConfigAdapter({ configId: 'test' }) : jsonConfigAdapter) as DaemonConfigAdapter<unknown>,
   log: stderrLog(`Keepalived[${process.pid}]: `),
   version: 'keepalived-ts test',
   native: native.hooks,
