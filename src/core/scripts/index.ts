@@ -10,7 +10,8 @@
  *   if (scriptUsable(check, 'command')) tracked = new TrackedScript(runner, { name, ...check, uid, gid }, { timeoutMs }, log);
  *
  * and `securityViolation(allChecks, scriptSecurity)` for keepalived's
- * SECURITY VIOLATION line (and `-t`'s exit code).
+ * SECURITY VIOLATION line (and `-t`'s exit code). checkConfiguredScripts()
+ * does all of that for every script a config lists (fragments' scripts()).
  */
 export { splitScriptCommand, formatScriptCommand, fileTestPath, type CommandSplit } from './command.js';
 export {
@@ -28,3 +29,4 @@ export { checkScript, scriptUsable, securityViolation, isExecutableBy, type Scri
 export { scriptEnvironment, planLaunch, type LaunchContext, type LaunchPlan } from './launch.js';
 export { ScriptRunner, type ScriptResult, type ScriptRun, type ScriptToRun, type RunOptions, type RunState, type ScriptRunnerOptions } from './runner.js';
 export { TrackedScript, type TrackedResult } from './tracked.js';
+export { checkConfiguredScripts, type CheckedScript, type CheckedScripts, type ConfiguredScriptUse } from './configured.js';

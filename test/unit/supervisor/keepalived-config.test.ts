@@ -68,3 +68,23 @@ test('--diff on two keepalived.conf files, and what a reload may not change', as
   assert.ok(r.lines.some((l) => /~ .*vrrpInstances VI_1 priority: 100 -> 150/.test(l)), r.lines.join('\n'));
   assert.ok(r.lines.includes('! Cannot change instance name at a reload - please restart keepalived'));
 });
+
+test('the scripts a keepalived.conf lists go through the script checks', async () => {
+  const { fragments } = await import('../../../src/config/root.js');
+  const { ScriptUsers, systemAccounts } = await import('../../../src/core/scripts/accounts.js');
+  const { checkConfiguredScripts } = await import('../../../src/core/scripts/configured.js');
+  const file = conf('scripts.conf', `${BASE}
+vrrp_script chk_true {
+  script "/bin/true arg"
+  interval 1
+}
+`);
+  const r = await adapter.load(file);
+  assert.ok(r.ok);
+  const uses = fragments.flatMap((f) => f.scripts?.(r.config) ?? []);
+  const users = new ScriptUsers({ scriptSecurity: true, scriptUser: { user: 'root' }, self: { uid: 0, gid: 0 }, accounts: systemAccounts });
+  const checked = checkConfiguredScripts(uses, users);
+  const chk = checked.scripts.find((s) => s.use.what === 'vrrp_script chk_true');
+  assert.ok(chk?.run, JSON.stringify(checked.scripts.map((s) => s.messages)));
+  assert.equal(chk.run.argv[1], 'arg');
+});
