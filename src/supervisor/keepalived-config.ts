@@ -24,9 +24,11 @@
  * checks against the running system) can replace lexer+compiler here.
  */
 import { Diagnostics, formatDiagnostic } from '../config/diagnostics.js';
-import { compileLines } from '../config/compile.js';
-import { lex } from '../config/lexer/index.js';
+import { checkEnvironment } from '../config/environment.js';
+import { systemHost } from '../config/host.js';
+import { compileFile } from '../config/index.js';
 import type { Config } from '../config/model.js';
+import type { Locations } from '../config/schema/types.js';
 import { dumpValue } from './config-holder.js';
 import { daemonGlobals } from './config-globals.js';
 import type { DaemonConfigAdapter, LoadOutcome } from './daemon-config.js';
@@ -37,6 +39,8 @@ export interface CompiledFile {
   readonly diagnostics: Diagnostics;
   /** A file (the root or a required include) could not be read. */
   readonly fileError: boolean;
+  /** Where model objects came from (for the host checks' messages). */
+  readonly locations?: Locations;
 }
 
 export interface KeepalivedConfigOptions {
@@ -47,15 +51,17 @@ export interface KeepalivedConfigOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Which diagnostics make the config unusable: 'error' (default: errors and fatals) or 'fatal' (keepalived's tolerance). */
   readonly refuse?: 'error' | 'fatal';
+  /** -s: the daemon runs in this network namespace (the host checks then belong to the children). */
+  readonly namespace?: string;
+  /** Check interfaces, users and scripts on this host (default true; tests of pure loading turn it off). */
+  readonly checkHost?: boolean;
 }
 
 export type CompileFile = (path: string, opts: KeepalivedConfigOptions) => CompiledFile;
 
 export const lexAndCompile: CompileFile = (path, opts) => {
-  const diagnostics = new Diagnostics();
-  const lexed = lex(path, { configId: opts.configId, allConfig: opts.allConfig ?? false, ...(opts.env ? { env: opts.env } : {}) }, diagnostics);
-  const { config } = compileLines(lexed.lines, diagnostics);
-  return { config, diagnostics, fileError: lexed.fileError ?? false };
+  const r = compileFile(path, { configId: opts.configId, allConfig: opts.allConfig ?? false, ...(opts.env ? { env: opts.env } : {}) });
+  return { config: r.config, diagnostics: r.diagnostics, fileError: r.fileError, locations: r.locations };
 };
 
 export function configSummary(c: Config): ConfigSummary {
@@ -77,11 +83,34 @@ function restartOnly(before: Config, after: Config): string[] {
   return out;
 }
 
+/**
+ * What the daemon logs about its config: every problem on its own line, and
+ * the keywords it does not act on yet in one line (`keepalived -t` lists
+ * each one with its location).
+ */
+export function daemonLogLines(diags: Diagnostics): string[] {
+  const unsupported = new Set<string>();
+  const lines: string[] = [];
+  for (const d of diags.items) {
+    if (d.severity === 'notice' && d.message === 'recognised, not supported yet' && d.keyword !== undefined) unsupported.add(d.keyword);
+    else lines.push(formatDiagnostic(d));
+  }
+  if (unsupported.size > 0) lines.push(`recognised but not acted on yet (keepalived -t lists where): ${[...unsupported].join(', ')}`);
+  return lines;
+}
+
 export function keepalivedConfigAdapter(opts: KeepalivedConfigOptions, compile: CompileFile = lexAndCompile): DaemonConfigAdapter<Config> {
   return {
     async load(path): Promise<LoadOutcome<Config>> {
       const r = compile(path, opts);
-      const lines = r.diagnostics.items.map(formatDiagnostic);
+      // Interfaces, users and script files are checked on this host; inside a
+      // net_namespace the parent cannot see the namespace's interfaces, so
+      // that part is left to the children, which run in it.
+      const hostVisible = r.config.netNamespace === undefined && opts.namespace === undefined;
+      if (opts.checkHost !== false && hostVisible && !r.fileError && !r.diagnostics.hasErrors && r.locations) {
+        checkEnvironment({ config: r.config, diagnostics: r.diagnostics, locations: r.locations }, systemHost());
+      }
+      const lines = daemonLogLines(r.diagnostics);
       const refused = r.fileError || (opts.refuse === 'fatal' ? r.diagnostics.count('fatal') > 0 : r.diagnostics.hasErrors);
       if (refused) return { ok: false, errors: lines.length ? lines : [`${path}: error: cannot read the configuration`] };
       return { ok: true, config: r.config, warnings: lines };
