@@ -12,9 +12,12 @@
 # SIGUSR2. Also saved: the config, keepalived's log, `ip link`/`ip addr` of the namespace, the
 # pid of the tracked process and the time zone. Everything it creates (namespace, processes,
 # files) is removed on exit, even on failure; processes are stopped by pid.
-# Needs root. Usage: sh scripts/capture-vrrp-dumps.sh [OUTDIR]
+# Mode "routes" instead runs two instances carrying many virtual_routes/virtual_rules forms and
+# keeps only routes.keepalived.data (the route and rule text of keepalived's dump).
+# Needs root. Usage: sh scripts/capture-vrrp-dumps.sh [OUTDIR] [main|routes]
 set -eu
 out=${1:-test/unit/vrrp-dump/fixtures}
+mode=${2:-main}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 ns="kadump$$"
@@ -48,6 +51,65 @@ mkdir "$dir/tmp"
 # The tracked process: a sleep of ours (vrrp_track_process counts processes named "sleep").
 sleep 600 & spid=$!
 
+if [ "$mode" = routes ]; then
+cat > "$dir/keepalived.conf" <<CONF
+vrrp_instance VI_R {
+  state BACKUP
+  interface va
+  virtual_router_id 71
+  priority 100
+  advert_int 1
+  virtual_ipaddress {
+    10.77.0.200/24
+  }
+  virtual_routes {
+    default via 10.77.0.254 dev va
+    10.90.0.0/16 dev va table 100 metric 50 src 10.77.0.1
+    10.91.0.0/16 via 10.77.0.254 dev va no_track
+    blackhole 10.92.0.0/16
+    10.93.0.0/16 via 10.77.0.254 dev va mtu lock 1400 advmss 1300 rtt 200ms rttvar 1s rto_min 250ms initcwnd 10 initrwnd 20 realms 1/2 onlink scope link protocol 99 no_track tos 16 window 1000 ssthresh lock 5 cwnd 7 reordering 3 hoplimit 60 quickack 1 features ecn congctl lock cubic fastopen_no_cookie 1
+    10.94.0.0/16 nexthop via 10.77.0.253 dev va weight 2 nexthop via 10.77.0.252 dev va weight 3 onlink
+    10.95.0.0/16 dev va append
+    10.96.0.0/16 dev va add table main
+    10.97.0.0/16 dev va encap ip id 5 dst 10.77.0.9 ttl 9 tos 3
+    10.98.0.0/16 dev va encap mpls 100/200 via 10.77.0.254
+    unreachable 10.99.0.0/16 rtt 2s
+  }
+  virtual_rules {
+    from 10.77.0.0/24 to 10.88.0.0/16 table 200 priority 100
+    not from all fwmark 0x10/0xff lookup main priority 101 no_track
+    from 10.77.0.5 iif va oif vb priority 102 goto 110
+    to 10.99.0.0/16 priority 103 blackhole
+    from 10.77.0.6 priority 104 uidrange 100-200 ipproto 6 sport 1000-2000 dport 80-81 tos 0x10 suppress_prefixlength 8 table 5
+    from 10.77.0.7 priority 105 realms 3/4 table 6 suppress_ifgroup 2 tunnel-id 77
+    from 10.77.0.8 priority 106 nop
+    from 10.77.0.9 priority 107 fwmark 7 prohibit
+    from 10.77.0.10 priority 108 unreachable
+  }
+}
+vrrp_instance VI_R6 {
+  state BACKUP
+  interface vb
+  virtual_router_id 72
+  priority 100
+  advert_int 1
+  virtual_ipaddress {
+    fd77:1::200/64
+  }
+  virtual_routes {
+    fd99::/64 via fd77:1::fe dev vb
+    default via fe80::1 dev vb metric 10 pref high expires 100
+    fd98::/64 from fd77:2::/64 dev vb
+    fd97::/64 dev vb encap ip6 id 8 dst fd77:1::9 hoplimit 4 tc 2
+  }
+  virtual_rules {
+    from fd77:1::/64 table 300 priority 200
+    from all priority 201 lookup 301
+    to fd77:3::/64 priority 202 table 302
+  }
+}
+CONF
+else
 cat > "$dir/keepalived.conf" <<CONF
 instance dumpinst
 global_defs {
@@ -165,6 +227,7 @@ vrrp_instance VI_6 {
   }
 }
 CONF
+fi
 
 TMPDIR="$dir/tmp" /usr/sbin/keepalived -n -l -D -s "$ns" -f "$dir/keepalived.conf" \
   -p "$dir/k.pid" -r "$dir/k_vrrp.pid" -c "$dir/k_check.pid" -b "$dir/k_bfd.pid" \
@@ -188,6 +251,17 @@ collect() { # PHASE
   for f in "$dir/tmp"/*; do cp "$f" "$out/$1.$(basename "$f")"; done
 }
 
+if [ "$mode" = routes ]; then
+  wait_log "(VI_R6) Entering BACKUP STATE" 10
+  sleep 0.5
+  rm -f "$dir/tmp"/*
+  kill -USR1 "$kpid"; sleep 0.5
+  cp "$dir/tmp/keepalived.data" "$out/routes.keepalived.data"
+  sed "s|$dir|@DIR@|g" "$dir/keepalived.conf" >"$out/routes.keepalived.conf"
+  cp "$dir/log" "$out/routes.keepalived.log"
+  echo "captured into $out/routes.keepalived.data"
+  exit 0
+fi
 wait_log "(VI_6) Entering BACKUP STATE" 10
 sleep 0.5
 collect backup

@@ -22,6 +22,9 @@
  * - version 2 gets top-level `vrrp_script` and `track_file` arrays describing each object's
  *   state, next to keepalived's `track_process`.
  *
+ * `extensions: false` leaves all of them out (keepalived 2.3+'s top-level track_process stays
+ * in version 2): with `showPasswords` too, version 1 is then byte for byte what 2.2.7 writes.
+ *
  * auth_data: keepalived 2.2.7 writes the PASS password; 2.4 writes "********". We mask it
  * unless `showPasswords` is set.
  */
