@@ -14,6 +14,9 @@
 # files) is removed on exit, even on failure; processes are stopped by pid.
 # Mode "routes" instead runs two instances carrying many virtual_routes/virtual_rules forms and
 # keeps only routes.keepalived.data (the route and rule text of keepalived's dump).
+# The unit tests' snapshot (test/unit/vrrp-dump/captured-run.ts) carries the times, fds and
+# names of the committed capture: after a new main capture, update those values from the new
+# files (the test names the first line that differs).
 # Needs root. Usage: sh scripts/capture-vrrp-dumps.sh [OUTDIR] [main|routes]
 set -eu
 out=${1:-test/unit/vrrp-dump/fixtures}
@@ -258,7 +261,7 @@ if [ "$mode" = routes ]; then
   kill -USR1 "$kpid"; sleep 0.5
   cp "$dir/tmp/keepalived.data" "$out/routes.keepalived.data"
   sed "s|$dir|@DIR@|g" "$dir/keepalived.conf" >"$out/routes.keepalived.conf"
-  cp "$dir/log" "$out/routes.keepalived.log"
+  cp "$dir/log" "$out/routes.keepalived-log.txt"
   echo "captured into $out/routes.keepalived.data"
   exit 0
 fi
@@ -290,6 +293,6 @@ ip -n "$ns" addr show >"$out/ip-addr.txt"
 sed "s|$dir|@DIR@|g" "$dir/keepalived.conf" >"$out/keepalived.conf.in"
 kill -TERM "$kpid"
 i=0; while kill -0 "$kpid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-cp "$dir/log" "$out/keepalived.log"
+cp "$dir/log" "$out/keepalived-log.txt"
 echo "captured into $out"
 ls -l "$out"

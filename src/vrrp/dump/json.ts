@@ -32,7 +32,7 @@ import type { TrackRef } from '../config/index.js';
 import { KEEPALIVED_STATE_CODES } from '../fsm/types.js';
 import { cF, cG, cmdStr, formatAddress } from './format.js';
 import type { DumpOptions } from './instance-data.js';
-import { scriptGood } from './objects-data.js';
+import { scriptGood } from './vrrp-data.js';
 import { formatRoute, formatRule } from './route-format.js';
 import type { InstanceDump, NotifyKey, VrrpDumpSnapshot } from './snapshot.js';
 
