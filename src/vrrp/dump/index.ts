@@ -11,3 +11,4 @@ export { type DumpOptions } from './instance-data.js';
 export { formatRoute, formatRule } from './route-format.js';
 export { dumpDirectory, dumpFilePath, writeDumpFile, DumpWriteError, type DumpKind, type DumpPathOptions } from './files.js';
 export type * from './snapshot.js';
+export { fsmRuntime } from './snapshot.js';

@@ -17,13 +17,14 @@
  * States use the FSM's names (src/vrrp/fsm/types.ts); keepalived's numeric codes are applied
  * by the JSON renderer. Optional run-time fields stand for facts a build of ours may not have
  * (a file descriptor, a kernel flag): when absent, the renderer prints the neutral value named
- * in the field's comment.
+ * in the field's comment. `fsmRuntime` (at the end) fills an instance's FSM fields from
+ * VrrpInstance.status().
  */
 import type { GlobalDefs } from '../../config/global/index.js';
 import type { DaemonFragment } from '../../supervisor/config/index.js';
 import type { AddressLine } from '../config/address-line.js';
 import type { TrackFile, TrackProcess, VrrpInstance, VrrpScript, VrrpSyncGroup, RouteLine, RuleLine } from '../config/index.js';
-import type { VrrpState } from '../fsm/types.js';
+import type { InstanceStatus, VrrpState } from '../fsm/types.js';
 import type { VrrpStats } from '../stats.js';
 
 /** A program as the script runner will exec it: argv[0] resolved (realpath), and its credentials. */
@@ -327,4 +328,40 @@ export interface VrrpDumpSnapshot {
   readonly trackProcesses: readonly TrackProcessDump[];
   readonly trackBfds: readonly TrackBfdDump[];
   readonly interfaces: readonly InterfaceDump[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// From the FSM
+
+/** The instance fields that come straight from the FSM's status (src/vrrp/fsm VrrpInstance.status()). */
+export type FsmRuntime = Pick<InstanceRuntime, 'state' | 'wantState' | 'effectivePriority' | 'masterDownTimerUs' | 'lastTransitionUs' | 'nextTimerUs' | 'master' | 'stats'>;
+
+export interface ClockPair {
+  /** The FSM host's clock (InstanceHost.now()) at the time of the dump, ms. */
+  readonly monotonicNowMs: number;
+  /** Wall clock at the same moment, µs since the epoch (Date.now() * 1000). */
+  readonly wallNowUs: number;
+}
+
+/**
+ * Maps an InstanceStatus to the snapshot's FSM fields, turning the FSM's monotonic times into
+ * the wall-clock stamps keepalived prints. An instance that has not changed state yet reports
+ * the dump time as its last transition (keepalived stamps the time the instance was created).
+ */
+export function fsmRuntime(status: InstanceStatus, clock: ClockPair): FsmRuntime {
+  const wall = (ms: number) => Math.round(clock.wallNowUs - (clock.monotonicNowMs - ms) * 1000);
+  return {
+    state: status.state,
+    wantState: status.wantState,
+    effectivePriority: status.effectivePriority,
+    masterDownTimerUs: Math.round(status.masterDownIntervalMs * 1000),
+    lastTransitionUs: status.lastTransitionMs === undefined ? Math.round(clock.wallNowUs) : wall(status.lastTransitionMs),
+    ...(status.nextTimerMs !== undefined ? { nextTimerUs: wall(status.nextTimerMs) } : {}),
+    master: {
+      ...(status.masterAddress !== undefined ? { address: status.masterAddress } : {}),
+      priority: status.masterPriority ?? 0,
+      advertIntervalMs: status.masterAdvertIntervalMs,
+    },
+    stats: status.stats,
+  };
 }
