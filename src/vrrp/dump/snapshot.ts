@@ -114,8 +114,6 @@ export interface VmacRuntime {
   readonly baseIfname: string;
   /** We created it (keepalived's is_ours); when false it was found existing. */
   readonly ours: boolean;
-  /** The MAC in use, lower-case colon form (printed when configured). */
-  readonly mac?: string;
 }
 
 export type NotifyKey = 'backup' | 'master' | 'fault' | 'stop' | 'deleted' | 'any' | 'masterRxLowerPri';
