@@ -5,15 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { compileLines, printConfig } from '../../../src/config/compile.js';
-import { formatDiagnostic } from '../../../src/config/diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../../../src/config/diagnostics.js';
 import type { Config } from '../../../src/config/model.js';
 import { sameValue } from '../../../src/config/schema/engine.js';
+import { recompilePrinted } from './round-trip.js';
 import { simpleLines } from './simple-lines.js';
 
+function problemsOf<T extends { diagnostics: { items: readonly Diagnostic[] } }>(out: T) {
+  return { ...out, problems: out.diagnostics.items.filter((d) => d.severity !== 'notice').map(formatDiagnostic) };
+}
+
 export function compile(text: string) {
-  const out = compileLines(simpleLines(text));
-  const problems = out.diagnostics.items.filter((d) => d.severity !== 'notice').map(formatDiagnostic);
-  return { ...out, problems };
+  return problemsOf(compileLines(simpleLines(text)));
 }
 
 const withoutLocation = (p: string) => p.replace(/^[^:]*:\d+(:\d+)?: /, '');
@@ -25,7 +28,7 @@ const withoutLocation = (p: string) => p.replace(/^[^:]*:\d+(:\d+)?: /, '');
  */
 export function assertRoundTrip(config: Config, problems: readonly string[] = []): string {
   const text = printConfig(config);
-  const again = compile(text);
+  const again = problemsOf(recompilePrinted(text));
   assert.deepEqual(again.problems.map(withoutLocation), problems.map(withoutLocation), `printed text has problems:\n${text}`);
   assert.ok(sameValue(config, again.config), `model changed through the printer:\n${text}`);
   assert.equal(printConfig(again.config), text);

@@ -3,22 +3,18 @@
  * examples) compiles without errors and survives compile → print → compile.
  * Warnings are allowed: the examples name interfaces that do not exist here,
  * and use keywords other tables may not know yet.
- *
- * The lines come from the test splitter (simple-lines.ts), which handles
- * everything these files use (# comments, plain words); once the real lexer
- * is on main, `lex` below should use it instead.
+ * They are read with the real lexer, as `keepalived -f FILE` would read them.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { compileLines } from '../../../src/config/compile.js';
 import { formatDiagnostic } from '../../../src/config/diagnostics.js';
+import { compileText } from '../../../src/config/index.js';
 import { assertRoundTrip } from './check-helpers.js';
-import { simpleLines } from './simple-lines.js';
 
 const DIR = 'examples';
-const lex = (text: string, file: string) => simpleLines(text, file);
+const compileExample = (file: string, as: string) => compileText(readFileSync(join(DIR, file), 'utf8'), as, { configId: 'example' });
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.conf'));
 
@@ -46,7 +42,7 @@ const KEEPALIVED_ERRORS: Record<string, string[]> = {
 
 for (const file of files) {
   test(`examples: ${file} compiles with no errors but keepalived's own, and round-trips`, () => {
-    const r = compileLines(lex(readFileSync(join(DIR, file), 'utf8'), file));
+    const r = compileExample(file, file);
     const errors = r.diagnostics.items.filter((d) => d.severity === 'error' || d.severity === 'fatal').map(formatDiagnostic);
     assert.deepEqual(errors, KEEPALIVED_ERRORS[file] ?? []);
     assertRoundTrip(r.config, KEEPALIVED_ERRORS[file]);
@@ -54,7 +50,7 @@ for (const file of files) {
 }
 
 test('examples: the user guide health-check case study, as keepalived reads it', () => {
-  const r = compileLines(lex(readFileSync(join(DIR, 'userguide-healthcheck.conf'), 'utf8'), 'ug.conf'));
+  const r = compileExample('userguide-healthcheck.conf', 'ug.conf');
   const summary = r.config.virtualServers.map((v) => ({
     service: v.service.type === 'address' ? `${v.service.address}:${v.service.port}` : '',
     scheduler: v.scheduler,

@@ -8,6 +8,7 @@ import { compileLines, printConfig } from '../../../src/config/compile.js';
 import { formatDiagnostic } from '../../../src/config/diagnostics.js';
 import type { Config } from '../../../src/config/model.js';
 import { sameValue } from '../../../src/config/schema/engine.js';
+import { recompilePrinted } from './round-trip.js';
 import { simpleLines } from './simple-lines.js';
 
 export interface Compiled {
@@ -37,7 +38,7 @@ export function compileClean(text: string): Config {
 
 export function assertRoundTrip(config: Config): void {
   const printed = printConfig(config);
-  const again = compileLines(simpleLines(printed));
+  const again = recompilePrinted(printed);
   const errors = again.diagnostics.items.filter((d) => d.severity === 'error' || d.severity === 'fatal').map(formatDiagnostic);
   assert.deepEqual(errors, [], printed);
   assert.ok(sameValue(config, again.config), `round trip changed the model:\n${printed}\n${JSON.stringify(config)}\n${JSON.stringify(again.config)}`);
