@@ -120,7 +120,7 @@ export function matchInstance(old: PlannedInstance, candidates: readonly Planned
       return n;
     }
     // keepalived stops looking here: a multicast VRID on an interface is unique.
-    if ((n.transport.vmac !== undefined) !== (old.transport.vmac !== undefined)) return undefined;
+    if ((n.transport.vmacName !== undefined) !== (old.transport.vmacName !== undefined)) return undefined;
     if (n.transport.multicastGroup !== old.transport.multicastGroup) return undefined;
     return n;
   }
@@ -133,7 +133,7 @@ function sourceOf(i: PlannedInstance): string | undefined {
 
 /** VIPs with their effective interface: a line without `dev` lands on the VMAC or the interface. */
 export function effectiveVips(i: PlannedInstance, list: readonly VipSpec[]): VipSpec[] {
-  const dev = i.transport.vmac ?? i.definition.interface;
+  const dev = i.transport.vmacName ?? i.definition.interface;
   return list.map((v) => (v.dev !== undefined || dev === undefined ? v : { ...v, dev }));
 }
 
@@ -172,11 +172,14 @@ export function diffVrrpPlans(old: VrrpPlan, next: VrrpPlan): VrrpPlanDiff {
   const kept: KeptInstance[] = [];
   const removed: RemovedInstance[] = [];
   const taken = new Set<PlannedInstance>();
+  // A VMAC goes with its instance unless a new instance uses the same name.
+  const vmacsInUse = new Set(next.instances.flatMap((n) => (n.transport.vmacName !== undefined ? [n.transport.vmacName] : [])));
+  const unused = (name: string | undefined): name is string => name !== undefined && !vmacsInUse.has(name);
   for (const o of old.instances) {
     const n = matchInstance(o, next.instances.filter((c) => !taken.has(c)));
     if (!n) {
       const notifyDeleted = old.notify.specs.find((s) => s.type === 'INSTANCE' && s.name === o.name)?.notifyDeleted === true;
-      removed.push({ name: o.name, reportAs: notifyDeleted ? 'DELETED' : 'FAULT', reportWhenFault: notifyDeleted, ...(o.transport.vmac !== undefined ? { vmac: o.transport.vmac } : {}) });
+      removed.push({ name: o.name, reportAs: notifyDeleted ? 'DELETED' : 'FAULT', reportWhenFault: notifyDeleted, ...(unused(o.transport.vmacName) ? { vmac: o.transport.vmacName } : {}) });
       continue;
     }
     taken.add(n);
@@ -187,7 +190,7 @@ export function diffVrrpPlans(old: VrrpPlan, next: VrrpPlan): VrrpPlanDiff {
       evips: listDiff(effectiveVips(o, o.definition.evips), effectiveVips(n, n.definition.evips)),
       routes: listDiff(o.definition.routes, n.definition.routes),
       rules: listDiff(o.definition.rules, n.definition.rules),
-      ...(o.transport.vmac !== undefined && o.transport.vmac !== n.transport.vmac ? { vmacRemoved: o.transport.vmac } : {}),
+      ...(unused(o.transport.vmacName) ? { vmacRemoved: o.transport.vmacName } : {}),
       changes: settingChanges(o, n),
     });
   }

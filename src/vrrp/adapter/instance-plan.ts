@@ -202,7 +202,7 @@ export function planInstance(ctx: PlanContext, v: VrrpInstance, syncGroup: strin
   if (!unicast && v.mcastGroup !== undefined) transport.multicastGroup = v.mcastGroup;
   if (v.sourceAddress !== undefined) transport.sourceAddress = v.sourceAddress;
   if (unicast && v.unicastTtl !== undefined) transport.unicastTtl = v.unicastTtl;
-  if (vmac !== undefined) transport.vmac = vmac;
+  if (vmac !== undefined) transport.vmacName = vmac;
   if (v.kernelRxBufSize !== undefined) transport.kernelRxBufSize = v.kernelRxBufSize;
 
   const definition: Mutable<InstanceDefinition> = {

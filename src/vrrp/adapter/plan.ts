@@ -100,7 +100,7 @@ function sockets(instances: readonly PlannedInstance[]): PlannedSocket[] {
   const byId = new Map<string, { instances: string[]; vrids: number[] }>();
   for (const inst of instances) {
     const t = inst.transport;
-    const link = t.vmac !== undefined && !t.vmacXmitBase ? t.vmac : t.interface ?? t.vrf ?? 'any';
+    const link = t.vmacName !== undefined && !t.vmacXmitBase ? t.vmacName : t.interface ?? t.vrf ?? 'any';
     const what = t.mode === 'multicast' ? `group ${t.multicastGroup ?? (t.family === 4 ? '224.0.0.18' : 'ff02::12')}` : `unicast ${t.sourceAddress ?? inst.params.primaryAddress ?? 'any'}`;
     const id = `${t.family}/${t.protocol === 51 ? 'ah' : 'vrrp'}/${link}/${what}`;
     let entry = byId.get(id);

@@ -99,8 +99,11 @@ export interface AdvertTransport {
   readonly unicastFaultNoPeer: boolean;
   readonly checkUnicastSource: boolean;
   readonly vmacXmitBase: boolean;
-  /** The VMAC's name (use_vmac), computed with vmac_prefix when not given. */
-  readonly vmac?: string;
+  /**
+   * The VMAC's name (use_vmac), computed with vmac_prefix when not given. (TransportSpec's
+   * `vmac` is the VMAC's link once it exists, which only the run time knows.)
+   */
+  readonly vmacName?: string;
   readonly kernelRxBufSize?: number;
 }
 

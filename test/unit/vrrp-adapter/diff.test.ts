@@ -145,3 +145,10 @@ test('sync groups, trackers and static items are compared by name and contents',
     '',
   ].join('\n'));
 });
+
+test('a removed instance\'s VMAC stays when a new instance uses the same name', () => {
+  const before = p(vi('VI_3', 3, '  use_vmac\n  virtual_ipaddress { 192.0.2.30 }'));
+  const after = p(vi('VI_3', 3, '  use_vmac\n  virtual_ipaddress { 192.0.2.30 }', 'eth1'));
+  const d = diffVrrpPlans(before, after);
+  assert.deepEqual([d.removed, d.added], [[{ name: 'VI_3', reportAs: 'FAULT', reportWhenFault: false }], ['VI_3']]);
+});

@@ -93,7 +93,7 @@ test('use_vmac: the VMAC name from vmac_prefix, sockets on the VMAC unless vmac_
   const { plan: p } = plan('global_defs {\n  vmac_prefix vm\n}\n' + base('  use_vmac\n  virtual_ipaddress { 192.0.2.100 }\n  virtual_ipaddress_excluded { 2001:db8::5 }')
     + instance('X', '  interface eth1\n  virtual_router_id 52\n  use_vmac vx52 02:00:00:00:00:34\n  vmac_xmit_base\n  virtual_ipaddress { 192.0.2.101 }'));
   const [v, x] = p.instances;
-  assert.equal(v!.transport.vmac, 'vm.51');
+  assert.equal(v!.transport.vmacName, 'vm.51');
   assert.deepEqual(v!.definition.vmac, { xmitBase: false, otherFamilyEvips: true });
   assert.deepEqual(x!.definition.vmac, { name: 'vx52', mac: '02:00:00:00:00:34', xmitBase: true, otherFamilyEvips: false });
   assert.deepEqual(p.sockets.map((s) => s.id), ['4/vrrp/vm.51/group 224.0.0.18', '4/vrrp/eth1/group 224.0.0.18']);
