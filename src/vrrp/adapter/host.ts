@@ -75,7 +75,7 @@ export function systemInterfaceFacts(): InterfaceFacts {
 }
 
 /** Interfaces from the live netlink interface table (VRF tables still from `ip`). */
-export function interfaceTableFacts(table: InterfaceTable, vrfTable: (name: string) => number | undefined = vrfTableFromIp): InterfaceFacts {
+export function interfaceTableFacts(table: Pick<InterfaceTable, 'indexOf' | 'addresses'>, vrfTable: (name: string) => number | undefined = vrfTableFromIp): InterfaceFacts {
   return {
     exists: (name) => table.indexOf(name) !== undefined,
     primaryAddress(name, family) {
