@@ -7,7 +7,8 @@
  *  - who it runs as: its own `USER [GROUP]`, else global script_user, else keepalived_script,
  *    else (without enable_script_security) the daemon's user — ScriptUsers;
  *  - whether it may run: found, executable by that user, and, when it runs with root's
- *    power, not replaceable by anyone else — checkScript, with keepalived's messages;
+ *    power, not replaceable by anyone else — checkScript, with keepalived's messages
+ *    (through checkConfiguredScripts, so the plan and `-t` judge a script alike);
  *  - a script that may not run is dropped with a warning, and what used it goes without
  *    (an instance without that notify script, an instance no longer tracking that
  *    vrrp_script), as keepalived removes it;
@@ -19,7 +20,8 @@ import type { GlobalDefs } from '../../config/global/index.js';
 import { joinCommand, type ScriptCommand } from '../../config/schema/script-values.js';
 import { ScriptUsers, type CredentialsResult, type UserSpec } from '../../core/scripts/accounts.js';
 import type { ScriptToRun } from '../../core/scripts/runner.js';
-import { checkScript, scriptUsable, securityViolation, type ScriptCheck } from '../../core/scripts/security.js';
+import { checkConfiguredScripts } from '../../core/scripts/configured.js';
+import { securityViolation, type ScriptCheck } from '../../core/scripts/security.js';
 import { DEFAULT_IPROUTE_ETC_DIR, DEFAULT_IPROUTE_USR_DIR, IprouteNames } from './host.js';
 import type { PlanDiagnostic, PlanEnvironment } from './types.js';
 
@@ -59,35 +61,21 @@ export class PlanContext {
   }
 
   /**
-   * A configured script, checked and ready to run; undefined (with a warning) when it may
-   * not run. `use`: notify scripts must be executables; track scripts may also be `</path`.
+   * A configured script, checked and ready to run (core/scripts checkConfiguredScripts, the
+   * same check `-t` makes); undefined, with keepalived's messages, when it may not run.
+   * `use`: notify scripts must be executables; track scripts may also be `</path`.
+   * `name`: what logs call it (a vrrp_script's name); default the command line.
    */
   script(cmd: ScriptCommand, use: 'notify' | 'command', what: string, options: { name?: string; user?: UserSpec } = {}): ScriptToRun | undefined {
-    const own = options.user ?? (cmd.user !== undefined ? userSpec(cmd.user, cmd.group) : undefined);
-    const who = this.credentials(own);
-    if (!who.ok) {
-      this.warning(`${what}: ${who.message} - disabling`, keywordOf(what));
-      return undefined;
-    }
-    const check = (this.env.checkScript ?? checkScript)(cmd.argv, {
-      uid: who.uid,
-      gid: who.gid,
-      scriptSecurity: this.global.enableScriptSecurity,
-      ...(this.env.searchPath !== undefined ? { searchPath: this.env.searchPath } : {}),
-    });
-    this.checks.push(check);
-    for (const m of check.messages) this.warning(`${what}: ${m}`, keywordOf(what));
-    if (!scriptUsable(check, use)) {
-      this.warning(`${what}: the script cannot be run - disabling`, keywordOf(what));
-      return undefined;
-    }
-    return {
-      name: options.name ?? joinCommand(cmd.argv),
-      argv: check.argv,
-      ...(check.fileTestPath !== undefined ? { fileTestPath: check.fileTestPath } : {}),
-      uid: who.uid,
-      gid: who.gid,
-    };
+    const user = options.user ?? (cmd.user !== undefined ? userSpec(cmd.user, cmd.group) : undefined);
+    const checked = checkConfiguredScripts(
+      [{ script: { argv: cmd.argv, ...(user ?? {}) }, field: use === 'notify' ? 'notify' : 'script', what }],
+      this.users,
+      this.env.searchPath,
+    ).scripts[0]!;
+    if (checked.check) this.checks.push(checked.check);
+    for (const m of checked.messages) this.warning(m, keywordOf(what));
+    return checked.run && { ...checked.run, name: options.name ?? joinCommand(cmd.argv) };
   }
 
   /** After every script was checked: keepalived's SECURITY VIOLATION line, if it applies. */

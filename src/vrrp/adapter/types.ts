@@ -15,7 +15,6 @@
  */
 import type { Diagnostic } from '../../config/diagnostics.js';
 import type { AccountLookup, Credentials } from '../../core/scripts/accounts.js';
-import type { ScriptCheck, ScriptCheckOptions } from '../../core/scripts/security.js';
 import type { InstanceDefinition } from '../actions/vrrp-actions.js';
 import type { StaticNetConfig } from '../actions/net-actions.js';
 import type { PacingSettings } from '../actions/garp-pacer.js';
@@ -67,8 +66,6 @@ export interface PlanEnvironment {
   readonly checkerRunning: boolean;
   /** PATH for scripts given by bare name; default process.env.PATH. */
   readonly searchPath?: string;
-  /** The script check (core/scripts checkScript); replaceable for tests. */
-  readonly checkScript?: (argv: readonly string[], options: ScriptCheckOptions) => ScriptCheck;
 }
 
 // --- the plan ------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ test('vrrp_script: only tracked ones run, with their user; unusable ones are dro
     { kind: 'script', name: 'chk_ok', weight: 10, reverse: false },
     { kind: 'script', name: 'chk_user', weight: 5, reverse: true },
   ]);
-  assert.ok(messages.includes('warning: vrrp_script chk_missing: the script cannot be run - disabling'), messages.join('\n'));
+  assert.ok(messages.includes('warning: vrrp_script chk_missing: disabled'), messages.join('\n'));
   assert.ok(messages.includes("warning: vrrp_script chk_nouser: invalid user/group for script: script user 'nosuchuser' does not exist - disabling"));
   assert.ok(messages.includes('notice: (VI_1) track_script chk_missing dropped: the script cannot be run'));
   assert.ok(messages.some((m) => m.startsWith('security: SECURITY VIOLATION - scripts are being executed but script_security not enabled.')), messages.join('\n'));
