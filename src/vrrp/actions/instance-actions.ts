@@ -19,8 +19,9 @@
  *
  * Deletions from outside (keepalived set_vrrp_backup): when a tracked VIP, eVIP, virtual
  * route or rule of this MASTER disappears, `releaseMaster` is emitted; the vrrp child
- * then moves the instance to BACKUP (keepalived sends a priority-0 advert, leaves MASTER
- * and arms a Skew_Time down timer so it can take over again quickly — the FSM's call).
+ * then calls the FSM's `VrrpInstance.releaseMaster(reason)`, which sends a priority-0
+ * advert, leaves MASTER and arms a Skew_Time down timer so it can take over again quickly
+ * (its sync group's MASTER members follow).
  * This layer does not re-add the object: the next MASTER transition installs everything
  * again, as keepalived does.
  */

@@ -213,10 +213,27 @@ export function addressSpec(item: AddressItem, index: number): AddressSpec {
 }
 
 export function routeSpec(item: RouteItem, indexOf: IndexOf): RouteSpec | string {
-  if (item.dev === undefined) return { ...item.entry.route };
+  const { route, nexthopDevs } = item.entry;
+  let nexthops = route.nexthops;
+  if (nexthops && nexthopDevs?.some((d) => d !== undefined)) {
+    const resolved = [];
+    for (const [i, hop] of nexthops.entries()) {
+      const dev = nexthopDevs[i];
+      if (dev === undefined) {
+        resolved.push(hop);
+        continue;
+      }
+      const oif = indexOf(dev);
+      if (oif === undefined) return `interface ${dev} does not exist`;
+      resolved.push({ ...hop, oif });
+    }
+    nexthops = resolved;
+  }
+  const withHops = nexthops === route.nexthops ? { ...route } : { ...route, nexthops };
+  if (item.dev === undefined) return withHops;
   const oif = indexOf(item.dev);
   if (oif === undefined) return `interface ${item.dev} does not exist`;
-  return { ...item.entry.route, oif };
+  return { ...withHops, oif };
 }
 
 export function plan(items: readonly NetItem[], op: 'add' | 'delete', indexOf: IndexOf): Plan {

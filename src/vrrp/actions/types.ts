@@ -66,6 +66,12 @@ export interface RouteEntry {
   readonly route: Omit<RouteSpec, 'oif'>;
   readonly dev?: string;
   /**
+   * Output interfaces of `route.nexthops`, by position (`nexthop ... dev IF`), resolved to
+   * indexes when the request is built as `dev` is; an entry left undefined keeps the next
+   * hop's own `oif`.
+   */
+  readonly nexthopDevs?: readonly (string | undefined)[];
+  /**
    * Default 'prepend': keepalived adds routes with NLM_F_CREATE alone (vrrp_iproute.c:
    * "the equivalent ip route command to add a route is: ip route prepend").
    */

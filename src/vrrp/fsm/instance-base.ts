@@ -29,6 +29,8 @@ export interface SyncGroupLink {
   memberRecovered(member: VrrpInstance): boolean;
   /** The member left FAULT on its own: bring the others along. */
   afterMemberLeftFault(member: VrrpInstance): void;
+  /** The member gave up MASTER (releaseMaster): take the other MASTER members to BACKUP. */
+  memberReleased(member: VrrpInstance, reason: string): void;
   /** The group state to start from (keepalived vrrp_sync_set_group). */
   startState(): VrrpState;
 }

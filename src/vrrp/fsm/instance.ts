@@ -6,8 +6,8 @@
  *
  * Design:
  * - Inputs: `start()`, `receive(packet)`, `onTimer()`, `setFault(source, bool)` and
- *   `setPriorityAdjustment(sum)` from trackers, `stop()` / `markDeleted()`, and the
- *   `groupPullTo*()` calls of a sync group. Each input dispatches on the current state to the
+ *   `setPriorityAdjustment(sum)` from trackers, `releaseMaster(reason)` from the actions
+ *   layer, `stop()` / `markDeleted()`, and the `group*()` calls of a sync group. Each input dispatches on the current state to the
  *   handler keepalived has for that state (backupRx, masterRx, masterTx, gotoMaster, ...).
  * - One timer, like keepalived's per-instance "sands": in BACKUP it is the Master_Down_Timer,
  *   in MASTER the Adver_Timer, off in FAULT/STOP/DELETED. Time is integer microseconds
@@ -35,6 +35,10 @@
  * - Ours: an invalid packet never resets a MASTER's advert timer (keepalived's dispatcher
  *   re-arms it after any packet, so a flood of junk could silence a master).
  * - Ours: leaving MASTER for FAULT sends one priority-0 advert (keepalived sends two).
+ * - A MASTER whose tracked VIP, eVIP, virtual route or rule is deleted from outside gives up
+ *   (releaseMaster, keepalived set_vrrp_backup): one priority-0 advert, BACKUP, and a down
+ *   timer of only Skew_Time, so that unless another router takes over at once it becomes
+ *   MASTER again quickly and the addresses are installed afresh. Its sync group follows.
  */
 
 import { checkReceivedAdvert, ReceivedPacket, ValidAdvert } from '../receive-checks.js';
@@ -172,6 +176,19 @@ export class VrrpInstance extends InstanceBase {
     this.updateEffectivePriority();
   }
 
+  /**
+   * keepalived set_vrrp_backup: a tracked VIP/eVIP/route/rule of this MASTER was deleted from
+   * outside (the actions layer's `releaseMaster` event; `reason` says which). Sends priority 0,
+   * goes to BACKUP with a Skew_Time down timer, and takes the group's other MASTER members
+   * along. Returns false (nothing done) unless the instance is MASTER.
+   */
+  releaseMaster(reason: string): boolean {
+    if (this._state !== 'MASTER') return false;
+    this.releaseToBackup('released', reason);
+    this.sync?.memberReleased(this, reason);
+    return true;
+  }
+
   /** Shutdown (SIGTERM): a MASTER sends priority 0 so a backup takes over after Skew_Time. */
   stop(options: { sendPriorityZero?: boolean } = {}): void {
     if (this._state === 'STOP' || this._state === 'DELETED') return;
@@ -211,6 +228,24 @@ export class VrrpInstance extends InstanceBase {
     this._wantState = 'FAULT';
     if (this._state === 'MASTER') this.leaveMaster('FAULT', 'sync-group', `sync group ${group}`);
     else this.enterFault('sync-group', `sync group ${group}`);
+  }
+
+  /** A member of our sync group gave up MASTER (set_vrrp_backup): do the same. */
+  groupRelease(group: string, reason: string): void {
+    if (this._state !== 'MASTER') return;
+    this.releaseToBackup('sync-group', `sync group ${group}: ${reason}`);
+  }
+
+  /** keepalived vrrp_state_leave_master(advF = true) followed by a Skew_Time down timer. */
+  private releaseToBackup(cause: TransitionCause, detail: string): void {
+    this._wantState = 'BACKUP';
+    this.conflict = undefined;
+    this.preemptAtUs = 0;
+    this.sendPriorityZero();
+    this.setState('BACKUP', cause, detail);
+    // "We want a quick transition back to master": Skew_Time, not Master_Down_Interval.
+    this.downTimerUs = skewTimeUs(this.params.version, this._effectivePriority, this.masterAdvertIntervalUs);
+    this.armBackupTimer();
   }
 
   // --- BACKUP ------------------------------------------------------------------------------

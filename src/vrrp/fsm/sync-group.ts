@@ -23,6 +23,20 @@
  * Only transitions that a member's own input caused reach `afterTransition`; the transitions
  * the group imposes go through the members' `groupPullTo*` methods, which never call back,
  * so one event cannot ripple around the group twice.
+ *
+ * Event order, as keepalived's FIFO shows it: when a member moves the group, the member's
+ * own transition comes first, then the members it pulls along, then the group's
+ * (`VI_2 MASTER`, `VI_1 MASTER`, `GROUP "G1" MASTER 0`) — vrrp_sync_master/backup/fault
+ * change every member before send_group_notifies. The group's new state is set before the
+ * members are pulled (a member pulled to MASTER asks canGotoMaster, which must already see
+ * the group as MASTER); only the announcement waits. At start-up it is the other way round:
+ * keepalived announces a BACKUP or FAULT group before any member (vrrp_init_state).
+ *
+ * A member that gives up MASTER because one of its addresses or routes was deleted from
+ * outside (releaseMaster, keepalived set_vrrp_backup) takes every other MASTER member to
+ * BACKUP the same way — priority 0, then a Skew_Time down timer so the group comes back
+ * quickly — and the group becomes BACKUP. Ours: keepalived changes the group's state there
+ * without announcing it, so a FIFO reader would still believe the group MASTER; we announce it.
  */
 
 import { VrrpInstance, SyncGroupLink } from './instance.js';
@@ -123,31 +137,51 @@ export class SyncGroup implements SyncGroupLink {
     else this.syncBackup(member);
   }
 
+  /** keepalived set_vrrp_backup: a member gave up MASTER (its VIP or route was deleted from outside). */
+  memberReleased(member: VrrpInstance, reason: string): void {
+    const from = this.enter('BACKUP');
+    for (const m of this.members) if (m !== member && m.state === 'MASTER') m.groupRelease(this.name, reason);
+    this.announce(from, 'BACKUP', member);
+  }
+
   /** keepalived vrrp_sync_master. */
   private syncMaster(member: VrrpInstance): void {
     if (this._state === 'MASTER' || !this.canGotoMaster(member)) return;
-    this.setState('MASTER', member);
+    const from = this.enter('MASTER');
     for (const m of this.members) if (m !== member && m.state !== 'MASTER') m.groupPullToMaster(this.name);
+    this.announce(from, 'MASTER', member);
   }
 
   /** keepalived vrrp_sync_backup. */
   private syncBackup(member: VrrpInstance): void {
     if (this._state === 'BACKUP') return;
-    this.setState('BACKUP', member);
+    const from = this.enter('BACKUP');
     for (const m of this.members) if (m !== member && m.state !== 'BACKUP') m.groupPullToBackup(this.name);
+    this.announce(from, 'BACKUP', member);
   }
 
   /** keepalived vrrp_sync_fault. */
   private syncFault(member: VrrpInstance): void {
     if (this._state === 'FAULT') return;
-    this.setState('FAULT', member);
+    const from = this.enter('FAULT');
     for (const m of this.members) if (m !== member && m.state !== 'FAULT') m.groupPullToFault(this.name);
+    this.announce(from, 'FAULT', member);
   }
 
+  /** Start-up: the group's state is announced before its members'. */
   private setState(to: VrrpState, member: VrrpInstance): void {
+    this.announce(this.enter(to), to, member);
+  }
+
+  /** Sets the state; returns the previous one. */
+  private enter(to: VrrpState): VrrpState {
     const from = this._state;
-    if (from === to) return;
     this._state = to;
+    return from;
+  }
+
+  private announce(from: VrrpState, to: VrrpState, member: VrrpInstance): void {
+    if (from === to) return;
     this.host.emit({ type: 'groupTransition', group: this.name, from, to, member: member.name });
   }
 }

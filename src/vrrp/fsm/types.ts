@@ -113,6 +113,7 @@ export type TransitionCause =
   | 'address-owner' // INIT -> MASTER: priority 255 starts as MASTER
   | 'master-down' // BACKUP -> MASTER: Master_Down_Timer expired
   | 'higher-priority' // MASTER -> BACKUP: a higher priority (or equal with higher address) advert
+  | 'released' // MASTER -> BACKUP: a tracked VIP/route/rule was deleted from outside (set_vrrp_backup)
   | 'fault' // -> FAULT: a tracked object failed
   | 'fault-cleared' // FAULT -> BACKUP/MASTER
   | 'sync-group' // moved by its sync group

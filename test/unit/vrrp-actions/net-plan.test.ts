@@ -9,7 +9,7 @@ import { NlmF } from '../../../src/net/netlink/constants.js';
 import { addressBody } from '../../../src/net/netlink/rtnl/address.js';
 import { RTM } from '../../../src/net/netlink/rtnl/constants.js';
 import {
-  ActionsConfigError, addressItem, addressMatches, classify, plan, routeItem, routeMatches, ruleItem, ruleMatches,
+  ActionsConfigError, addressItem, addressMatches, classify, plan, routeItem, routeMatches, routeSpec, ruleItem, ruleMatches,
 } from '../../../src/vrrp/actions/net-plan.js';
 
 const indexOf = (dev: string): number | undefined => ({ eth0: 2, eth1: 3, 'vrrp.51': 7 } as Record<string, number>)[dev];
@@ -85,6 +85,20 @@ test('routes are added like `ip route prepend` (NLM_F_CREATE alone) unless the l
   assert.equal(replace.flags, NlmF.CREATE | NlmF.REPLACE);
   const addr = plan([addressItem({ address: '192.0.2.1' }, 'vip', 1, 'eth0')], 'add', indexOf).requests[0]!.request;
   assert.equal(addr.flags, NlmF.CREATE | NlmF.EXCL);
+});
+
+test('next hops named by interface get their index when the request is built; a missing one skips the route', () => {
+  const entry = {
+    route: { dst: '198.51.100.0/24', nexthops: [{ gateway: '192.0.2.1', weight: 2 }, { gateway: '192.0.2.2', oif: 9 }, { gateway: '192.0.2.3' }] },
+    nexthopDevs: ['eth1', undefined, 'vrrp.51'],
+  };
+  const spec = routeSpec(routeItem(entry, 'route', 1), indexOf);
+  assert.ok(typeof spec !== 'string');
+  assert.deepEqual(spec.nexthops, [{ gateway: '192.0.2.1', weight: 2, oif: 3 }, { gateway: '192.0.2.2', oif: 9 }, { gateway: '192.0.2.3', oif: 7 }]);
+  assert.equal(entry.route.nexthops[0]!.weight, 2, 'the entry itself is left alone');
+  assert.equal((entry.route.nexthops[0] as { oif?: number }).oif, undefined);
+  const missing = plan([routeItem({ ...entry, nexthopDevs: ['eth9'] }, 'route', 1)], 'add', indexOf);
+  assert.deepEqual([missing.requests.length, missing.skipped.map((s) => s.reason)], [0, ['interface eth9 does not exist']]);
 });
 
 test('idempotence as keepalived: EEXIST on add and EADDRNOTAVAIL/ENODEV on address delete count as done; others fail', () => {

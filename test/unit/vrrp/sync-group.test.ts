@@ -191,3 +191,57 @@ test('USR2 stats text is keepalived\'s, line for line', () => {
     '  Priority Zero:', '    Received: 0', '    Sent: 1', '',
   ].join('\n'));
 });
+
+/** Transitions and group transitions of one router, in emission order, as FIFO-style words. */
+function fifoOrder(lan: FakeLan, router: string, sinceMs = 0): string[] {
+  return lan.events
+    .filter((e) => e.router === router && e.atMs >= sinceMs)
+    .flatMap((e) => {
+      if (e.event.type === 'transition') return [`${e.event.instance} ${e.event.to}`];
+      if (e.event.type === 'groupTransition') return [`GROUP ${e.event.group} ${e.event.to}`];
+      return [];
+    });
+}
+
+test('sync group events: the members first (the mover, then those it pulls), then the group', () => {
+  // keepalived's FIFO for a group going MASTER: VI_2 MASTER, VI_1 MASTER, GROUP "G" MASTER 0.
+  const lan = new FakeLan();
+  const r = lan.router('R', { lan1: '10.1.0.1', lan2: '10.2.0.1' });
+  const v1 = r.add({ name: 'VI_1', vrid: 1, priority: 100, addresses: ['10.1.0.100'] }, 'lan1');
+  const v2 = r.add({ name: 'VI_2', vrid: 2, priority: 100, addresses: ['10.2.0.100'] }, 'lan2');
+  r.group('G', [v1, v2]);
+  r.startAll();
+  assert.deepEqual(fifoOrder(lan, 'R'), ['GROUP G BACKUP', 'VI_1 BACKUP', 'VI_2 BACKUP'], 'at start-up the group comes first, as keepalived');
+  // VI_2's down timer must fire first: VI_1 hears a master for a while.
+  const x = lan.router('X', { lan1: '10.1.0.9' });
+  x.add({ name: 'VI_1', vrid: 1, priority: 200, addresses: ['10.1.0.100'] }, 'lan1');
+  x.startAll();
+  lan.clock.advance(5000);
+  assert.equal(v2.wantState, 'MASTER', 'VI_2 timed out and waits for VI_1');
+  x.crash();
+  const t = lan.clock.now;
+  lan.clock.advance(10_000);
+  assert.deepEqual(fifoOrder(lan, 'R', t), ['VI_1 MASTER', 'VI_2 MASTER', 'GROUP G MASTER']);
+
+  // One member losing to a higher priority: it, then the pulled member, then the group.
+  const y = lan.router('Y', { lan2: '10.2.0.9' });
+  y.add({ name: 'VI_2', vrid: 2, priority: 200, addresses: ['10.2.0.100'] }, 'lan2');
+  const t2 = lan.clock.now;
+  y.startAll();
+  lan.clock.advance(10_000);
+  assert.deepEqual(fifoOrder(lan, 'R', t2), ['VI_2 BACKUP', 'VI_1 BACKUP', 'GROUP G BACKUP']);
+
+  // A member's fault: it, the others, then the group.
+  const t3 = lan.clock.now;
+  v1.setFault('track_interface eth1', true);
+  assert.deepEqual(fifoOrder(lan, 'R', t3), ['VI_1 FAULT', 'VI_2 FAULT', 'GROUP G FAULT']);
+});
+
+test('sync group events at a shared time-out are keepalived\'s: VI_2 MASTER, VI_1 MASTER, then the group', () => {
+  const { lan, d1 } = directors();
+  d1.r.startAll();
+  lan.clock.advance(10_000);
+  // Both time out at the same instant. VI_1's timer runs first, but VI_2 does not want MASTER
+  // yet, so VI_1 waits; VI_2's timer then finds everyone willing, goes, and pulls VI_1.
+  assert.deepEqual(fifoOrder(lan, 'LVS1'), ['GROUP G BACKUP', 'VI_1 BACKUP', 'VI_2 BACKUP', 'VI_2 MASTER', 'VI_1 MASTER', 'GROUP G MASTER']);
+});
