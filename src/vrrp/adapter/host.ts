@@ -37,7 +37,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { IFA_F, RT_SCOPE, type InterfaceTable } from '../../net/netlink/index.js';
 import { systemAccounts } from '../../core/scripts/accounts.js';
-import { BUILTIN_RT_NAMES, RT_NAME_FILES, type RtId, type RtIdKind } from '../config/rt-names.js';
+import { BUILTIN_RT_NAMES, RT_ID_MAX, RT_NAME_FILES, type RtId, type RtIdKind } from '../config/rt-names.js';
 import type { InterfaceFacts, NameFileReader, PlanEnvironment } from './types.js';
 
 const IP_CANDIDATES = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'];
@@ -128,15 +128,6 @@ export function systemPlanEnvironment(options: SystemPlanOptions): PlanEnvironme
 
 // --- iproute2 names ----------------------------------------------------------------------------
 
-const MAX: Record<RtIdKind, number> = {
-  table: 0xffff_ffff,
-  scope: 255,
-  protocol: 255,
-  dsfield: 255,
-  realm: 255,
-  group: 0x7fff_ffff,
-};
-
 export const DEFAULT_IPROUTE_ETC_DIR = '/etc/iproute2';
 export const DEFAULT_IPROUTE_USR_DIR = '/usr/share/iproute2';
 export const PROTOCOLS_FILE = '/etc/protocols';
@@ -176,7 +167,7 @@ export class IprouteNames {
   /** The number for `id`, or an explanation of why there is none. */
   resolve(kind: RtIdKind, id: RtId): { ok: true; value: number } | { ok: false; message: string } {
     if (typeof id === 'number') {
-      return id <= MAX[kind] ? { ok: true, value: id } : { ok: false, message: `${kind} ${id} is outside 0..${MAX[kind]}` };
+      return id <= RT_ID_MAX[kind] ? { ok: true, value: id } : { ok: false, message: `${kind} ${id} is outside 0..${RT_ID_MAX[kind]}` };
     }
     const value = this.table(kind).get(id);
     if (value !== undefined) return { ok: true, value };
@@ -199,7 +190,7 @@ export class IprouteNames {
     const add = (entries: [string, number][]) => {
       for (const [name, id] of entries) if (!names!.has(name)) names!.set(name, id);
     };
-    for (const text of this.fileTexts(RT_NAME_FILES[kind])) add(parseNameFile(text, MAX[kind]));
+    for (const text of this.fileTexts(RT_NAME_FILES[kind])) add(parseNameFile(text, RT_ID_MAX[kind]));
     // keepalived add_default: a built-in name only for an id no file has named.
     const named = new Set(names.values());
     for (const [name, id] of Object.entries(BUILTIN_RT_NAMES[kind] ?? {})) {

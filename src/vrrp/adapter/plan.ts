@@ -34,6 +34,7 @@ import type { RouteEntry, RuleEntry, VipSpec } from '../actions/types.js';
 import type { VrrpInstance } from '../config/instance-model.js';
 import type { NotifyScripts as ConfigScripts } from '../config/notify.js';
 import type { VrrpSyncGroup } from '../config/sync-group.js';
+import { NOTIFY_KEYWORDS } from '../config/environment.js';
 import type { NotifyScripts, NotifySpec } from '../notify/dispatcher.js';
 import type { FifoSpec } from '../notify/fifo.js';
 import { PlanContext, userSpec } from './context.js';
@@ -113,22 +114,12 @@ function sockets(instances: readonly PlannedInstance[]): PlannedSocket[] {
 
 // --- notify --------------------------------------------------------------------------------------
 
-const KEYWORD: Readonly<Record<keyof ConfigScripts, string>> = {
-  master: 'notify_master',
-  backup: 'notify_backup',
-  fault: 'notify_fault',
-  stop: 'notify_stop',
-  deleted: 'notify_deleted',
-  masterRxLowerPri: 'notify_master_rx_lower_pri',
-  any: 'notify',
-};
-
 function scripts(ctx: PlanContext, notify: ConfigScripts, owner: string): NotifyScripts {
   const out: { -readonly [K in keyof NotifyScripts]: NotifyScripts[K] } = {};
-  for (const key of Object.keys(KEYWORD) as (keyof ConfigScripts)[]) {
+  for (const key of Object.keys(NOTIFY_KEYWORDS) as (keyof ConfigScripts)[]) {
     const cmd = notify[key];
     if (!cmd) continue;
-    const script = ctx.script(cmd, 'notify', `${KEYWORD[key]} of ${owner}`);
+    const script = ctx.script(cmd, 'notify', `${NOTIFY_KEYWORDS[key]} of ${owner}`);
     if (!script) continue;
     out[key === 'any' ? 'generic' : key] = script;
   }

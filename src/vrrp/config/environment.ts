@@ -21,7 +21,8 @@ import type { SourceLocation } from '../../config/diagnostics.js';
 import type { VrrpFragment } from './index.js';
 import type { NotifyScripts } from './notify.js';
 
-const NOTIFY_KEYWORDS: Readonly<Record<keyof NotifyScripts, string>> = {
+/** The keyword of each notify script field, for messages. */
+export const NOTIFY_KEYWORDS: Readonly<Record<keyof NotifyScripts, string>> = {
   master: 'notify_master',
   backup: 'notify_backup',
   fault: 'notify_fault',

@@ -24,7 +24,8 @@ export type RtId = number | string;
 
 export type RtIdKind = 'table' | 'scope' | 'protocol' | 'dsfield' | 'realm' | 'group';
 
-const MAX: Record<RtIdKind, number> = {
+/** The largest id of each kind (the kernel field's width). */
+export const RT_ID_MAX: Record<RtIdKind, number> = {
   table: 0xffff_ffff,
   scope: 255,
   protocol: 255,
@@ -58,7 +59,7 @@ export function parseRtId(w: Word, kind: RtIdKind): RtId {
   const text = w.text;
   const n = parseCNumber(text);
   if (n !== undefined) {
-    if (n > MAX[kind]) throw new ConfigValueError(`${kind} '${text}' outside range [0, ${MAX[kind]}]`, w.loc);
+    if (n > RT_ID_MAX[kind]) throw new ConfigValueError(`${kind} '${text}' outside range [0, ${RT_ID_MAX[kind]}]`, w.loc);
     return n;
   }
   // A name never starts like a number: "12abc" or "-1" is a bad number, not a name.
