@@ -54,6 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const adapter = keepalivedConfigAdapter({
     configId: options.configId ?? defaultConfigId(),
     allConfig: options.allConfig,
+    dumpConf: options.dumpConf,
     ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
   });
   if (options.diffFile !== undefined) {

@@ -17,7 +17,13 @@ import type { LogSettings } from './process-log.js';
 import type { ChildRole, ConfigSummary, DaemonMode } from './roles.js';
 
 export type LoadOutcome<C> =
-  | { readonly ok: true; readonly config: C; readonly warnings: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly config: C;
+      readonly warnings: readonly string[];
+      /** -d: the configuration as the daemon understood it, one log line each. */
+      readonly dump?: readonly string[];
+    }
   | { readonly ok: false; readonly errors: readonly string[] };
 
 /** A script as the compiler models it (config/schema/script-values.ts ScriptCommand): argv, and `user [group]`. */

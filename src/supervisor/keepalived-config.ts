@@ -26,7 +26,7 @@
 import { Diagnostics, formatDiagnostic } from '../config/diagnostics.js';
 import { checkEnvironment } from '../config/environment.js';
 import { systemHost } from '../config/host.js';
-import { compileFile } from '../config/index.js';
+import { compileFile, printConfig } from '../config/index.js';
 import type { Config } from '../config/model.js';
 import type { Locations } from '../config/schema/types.js';
 import { dumpValue } from './config-holder.js';
@@ -55,6 +55,8 @@ export interface KeepalivedConfigOptions {
   readonly namespace?: string;
   /** Check interfaces, users and scripts on this host (default true; tests of pure loading turn it off). */
   readonly checkHost?: boolean;
+  /** -d: log the configuration as canonical keepalived.conf text after each load. */
+  readonly dumpConf?: boolean;
 }
 
 export type CompileFile = (path: string, opts: KeepalivedConfigOptions) => CompiledFile;
@@ -113,7 +115,12 @@ export function keepalivedConfigAdapter(opts: KeepalivedConfigOptions, compile: 
       const lines = daemonLogLines(r.diagnostics);
       const refused = r.fileError || (opts.refuse === 'fatal' ? r.diagnostics.count('fatal') > 0 : r.diagnostics.hasErrors);
       if (refused) return { ok: false, errors: lines.length ? lines : [`${path}: error: cannot read the configuration`] };
-      return { ok: true, config: r.config, warnings: lines };
+      return {
+        ok: true,
+        config: r.config,
+        warnings: lines,
+        ...(opts.dumpConf ? { dump: printConfig(r.config).trimEnd().split('\n') } : {}),
+      };
     },
     summary: configSummary,
     globals: daemonGlobals,

@@ -133,6 +133,7 @@ export class Supervisor<C> {
       return ExitCode.noConfig;
     }
     for (const w of loaded.warnings) this.log.warn(w);
+    for (const line of loaded.dump ?? []) this.log.info(line);
     this.config = loaded.config;
     this.globals = this.deps.adapter.globals(this.config);
     this.setProcessName(this.globals.processName);
@@ -379,6 +380,7 @@ export class Supervisor<C> {
       return;
     }
     for (const w of loaded.warnings) this.log.warn(w);
+    for (const line of loaded.dump ?? []) this.log.info(line);
     const next = loaded.config;
     const nextGlobals = this.deps.adapter.globals(next);
     const blocked = restartOnlyChanges(

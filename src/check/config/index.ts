@@ -171,7 +171,7 @@ function linkGroup(vs: VirtualServer, g: VirtualServerGroup | undefined, ctx: Co
   const fwmarks = g.entries.length - ranges.length;
   if (ranges.length > 0) {
     if (vs.protocol === undefined) {
-      ctx.diags.error(`Virtual server ${name}: no protocol set - defaulting to UDP`, loc, 'virtual_server');
+      ctx.diags.error(`Virtual server ${name}: no protocol set (keepalived would default to UDP)`, loc, 'virtual_server');
       vs.protocol = 'UDP';
     }
     if (vs.ops && vs.protocol !== 'UDP') {

@@ -42,7 +42,7 @@ export function finishVirtualServer(vs: VirtualServer, ctx: CompileContext, loc:
 
   // Protocol first: keepalived's messages name the service with it.
   if (svc.type === 'address' && vs.protocol === undefined) {
-    err(`Virtual server ${formatVirtualServer(vs)}: no protocol set - defaulting to UDP`);
+    err(`Virtual server ${formatVirtualServer(vs)}: no protocol set (keepalived would default to UDP)`);
     vs.protocol = 'UDP';
   }
   if (svc.type === 'fwmark' && vs.protocol !== undefined) {
@@ -50,7 +50,7 @@ export function finishVirtualServer(vs: VirtualServer, ctx: CompileContext, loc:
     delete vs.protocol;
   }
   const name = formatVirtualServer(vs);
-  if (!isSet('scheduler')) err(`Virtual server ${name}: no scheduler set, setting default '${vs.scheduler}'`);
+  if (!isSet('scheduler')) err(`Virtual server ${name}: no scheduler set (keepalived would use '${vs.scheduler}')`);
   checkSchedulerFlags(vs, name, err);
   if (svc.type === 'address' && vs.ops && vs.protocol !== 'UDP') {
     err(`Virtual server ${name}: one packet scheduling requires UDP - resetting`, ctx.locations.get(vs, 'ops'));
@@ -68,7 +68,7 @@ export function finishVirtualServer(vs: VirtualServer, ctx: CompileContext, loc:
 
   // Forwarding: a real/sorry server without its own uses the virtual server's.
   const needsDefault = vs.realServers.some((rs) => !rs.forwarding) || (vs.sorryServer !== undefined && !vs.sorryServer.forwarding);
-  if (needsDefault && !isSet('forwarding')) err(`Virtual server ${name}: no forwarding method set, setting default NAT`);
+  if (needsDefault && !isSet('forwarding')) err(`Virtual server ${name}: no forwarding method set (keepalived would use NAT)`);
   for (const rs of vs.realServers) rs.effective.forwarding = rs.forwarding ?? vs.forwarding;
   if (vs.sorryServer) vs.sorryServer.effective = { forwarding: vs.sorryServer.forwarding ?? vs.forwarding };
 

@@ -89,7 +89,7 @@ test('virtual_server group: the group must exist, and its entries set the rules'
   );
   assert.deepEqual(r.problems, [
     't.conf:1:1: error: virtual_server: Virtual server group NOPE specified but not configured - ignoring virtual server [NOPE]:0',
-    't.conf:11:1: error: virtual_server: Virtual server [G]:0: no protocol set - defaulting to UDP',
+    't.conf:11:1: error: virtual_server: Virtual server [G]:0: no protocol set (keepalived would default to UDP)',
   ]);
   assert.equal(r.config.virtualServers.length, 1);
   const v = r.config.virtualServers[0]!;

@@ -160,9 +160,9 @@ for (const c of bad) {
 test('virtual_server: keepalived reports a missing protocol, scheduler and forwarding method, and substitutes UDP, wlc and NAT', () => {
   const r = compile(`virtual_server 10.0.0.1 80 {\n${RS}\n}`);
   assert.deepEqual(r.problems, [
-    't.conf:1:1: error: virtual_server: Virtual server [10.0.0.1]:none:80: no protocol set - defaulting to UDP',
-    "t.conf:1:1: error: virtual_server: Virtual server [10.0.0.1]:udp:80: no scheduler set, setting default 'wlc'",
-    't.conf:1:1: error: virtual_server: Virtual server [10.0.0.1]:udp:80: no forwarding method set, setting default NAT',
+    't.conf:1:1: error: virtual_server: Virtual server [10.0.0.1]:none:80: no protocol set (keepalived would default to UDP)',
+    "t.conf:1:1: error: virtual_server: Virtual server [10.0.0.1]:udp:80: no scheduler set (keepalived would use 'wlc')",
+    't.conf:1:1: error: virtual_server: Virtual server [10.0.0.1]:udp:80: no forwarding method set (keepalived would use NAT)',
   ]);
   const v = r.config.virtualServers[0]!;
   assert.deepEqual([v.protocol, v.scheduler, v.forwarding], ['UDP', 'wlc', { method: 'NAT' }]);
