@@ -251,8 +251,7 @@ export class ChildRuntime {
     const s = this.deps.subsystem;
     let error: string | undefined;
     try {
-      const content =
-        what === 'data' ? s.dumpData() : what === 'json' ? `${JSON.stringify(s.dumpJson(), bigintSafe, 1)}\n` : s.dumpStats(what === 'stats-clear');
+      const content = what === 'data' ? s.dumpData() : what === 'json' ? jsonText(s.dumpJson()) : s.dumpStats(what === 'stats-clear');
       await writeFileSafely(path, content, this.settings?.umask ?? 0o022);
     } catch (err) {
       error = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
@@ -300,6 +299,11 @@ function runTool(name: string, args: string[]): void {
   const r = spawnSync(name, args, { encoding: 'utf8', timeout: 5000 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`${name} ${args.join(' ')}: ${(r.stderr || `exit ${r.status}`).trim()}`);
+}
+
+/** A subsystem's JSON dump: text it rendered itself is written as it is, anything else serialised. */
+function jsonText(value: unknown): string {
+  return typeof value === 'string' ? value : `${JSON.stringify(value, bigintSafe, 1)}\n`;
 }
 
 function bigintSafe(_key: string, v: unknown): unknown {

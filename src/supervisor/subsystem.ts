@@ -39,7 +39,7 @@ export interface Subsystem {
   dumpData(): string;
   /** USR2 / STATS_CLEAR text; `clear` zeroes the counters after writing. */
   dumpStats(clear: boolean): string;
-  /** JSON signal content. */
+  /** JSON signal content: a string is written as it is (JSON text the subsystem rendered), anything else is serialised. */
   dumpJson(): unknown;
   query(what: QueryKind): unknown;
   onRelay(event: RelayEvent): void;

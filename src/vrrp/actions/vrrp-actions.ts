@@ -24,12 +24,12 @@ import { extraInterfaceTargets, InstanceAnnouncer } from './announcer.js';
 import { GarpPacer, pacingPolicy, type PacingSettings } from './garp-pacer.js';
 import { InstanceActions } from './instance-actions.js';
 import { describeItem } from './net-plan.js';
-import { NetObjectSet, NetWatch, type ApplyReport, type InterfacesPort, type RtnlPort, type StaticNetConfig } from './net-actions.js';
+import { NetObjectSet, NetWatch, type ApplyReport, type InstanceNetConfig, type InterfacesPort, type RtnlPort, type StaticNetConfig } from './net-actions.js';
 import type { Clock, GarpTimings, IpFamily, RouteEntry, RuleEntry, VipSpec } from './types.js';
 import type { VrrpFirewall } from '../firewall/vrrp-firewall.js';
 import type { SysctlPort } from '../vmac/sysctl.js';
 import { VmacManager, type VmacHandle, type VmacInterfacesPort, type VmacRtnlPort } from '../vmac/vmac-manager.js';
-import type { VmacSpec } from '../vmac/vmac-plan.js';
+import { vmacName, type VmacSpec } from '../vmac/vmac-plan.js';
 
 /** One instance, as the actions layer needs it (an adapter builds it from vrrp_instance). */
 export interface InstanceDefinition {
@@ -123,10 +123,66 @@ export class VrrpActions {
     return this.#statics;
   }
 
+  /**
+   * A reload: the new static set takes over the objects already installed (finding them
+   * present) and adds the new ones; `removed` (what the new configuration dropped) is deleted.
+   */
+  async replaceStatics(config: StaticNetConfig, removed?: StaticNetConfig): Promise<ApplyReport> {
+    const old = this.#statics;
+    if (old) {
+      await old.settled();
+      this.watch.delete(old);
+      this.#statics = undefined;
+    }
+    if (removed && (removed.addresses.length > 0 || removed.routes.length > 0 || removed.rules.length > 0)) {
+      const stale = NetObjectSet.forStatics(removed, this.#services.rtnl, this.#services.interfaces);
+      stale.on('applied', (report) => this.#logReport('static', report));
+      await stale.remove({ force: true });
+    }
+    return this.setStatics(config);
+  }
+
   async addInstance(def: InstanceDefinition): Promise<InstanceActions> {
     if (this.#instances.has(def.name)) throw new Error(`(${def.name}) is already registered`);
-    let vmac: VmacHandle | undefined;
-    if (def.vmac) {
+    return this.#register(def, undefined);
+  }
+
+  /**
+   * A reload kept an instance (keepalived vrrp_exist), perhaps renamed, perhaps with other
+   * addresses, routes or rules. The old registration goes without touching what it
+   * installed: the new set installs the same objects again when the instance resumes as
+   * MASTER, finds them present and takes them over (keepalived restore_vrrp_state). What the
+   * new definition dropped (`removed`, with each address's `dev` filled in) is deleted if the
+   * old set was installed. A VMAC of the same name is handed over as it is; one the new
+   * definition does not use any more is released.
+   */
+  async replaceInstance(previous: string, def: InstanceDefinition, removed?: Omit<InstanceNetConfig, 'name' | 'interface'>): Promise<InstanceActions> {
+    const reg = this.#instances.get(previous);
+    if (!reg) return this.addInstance(def);
+    if (previous !== def.name && this.#instances.has(def.name)) throw new Error(`(${def.name}) is already registered`);
+    this.#instances.delete(previous);
+    reg.actions.announcer.leftMaster();
+    await reg.actions.settled();
+    this.watch.delete(reg.actions.net);
+    this.#services.firewall?.removeInstance(previous);
+    if (removed && reg.actions.net.active) {
+      const stale = NetObjectSet.forInstance({ name: previous, interface: undefined, ...removed }, this.#services.rtnl, this.#services.interfaces);
+      stale.on('applied', (report) => this.#logReport(def.name, report));
+      await stale.remove({ force: true });
+    }
+    let vmac = reg.vmac;
+    const wanted = def.vmac ? vmacName({ vrid: def.vrid, ...(def.vmac.name !== undefined ? { name: def.vmac.name } : {}) }, this.#options.vmacPrefix) : undefined;
+    if (vmac && vmac.name !== wanted) {
+      this.#services.firewall?.removeVmac(vmac.name);
+      await this.vmacs.release(vmac);
+      vmac = undefined;
+    }
+    return this.#register(def, vmac);
+  }
+
+  async #register(def: InstanceDefinition, kept: VmacHandle | undefined): Promise<InstanceActions> {
+    let vmac: VmacHandle | undefined = kept;
+    if (def.vmac && !vmac) {
       if (def.interface === undefined) throw new Error(`(${def.name}) use_vmac needs an interface`);
       vmac = await this.vmacs.ensure({ ...def.vmac, instance: def.name, vrid: def.vrid, family: def.family, parent: def.interface });
       this.#services.firewall?.addVmac({ name: vmac.name, family: def.family });

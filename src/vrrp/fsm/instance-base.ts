@@ -88,6 +88,8 @@ export abstract class InstanceBase {
   /** Faulty by its own trackers (not merely held in FAULT by its group). */
   get ownFault(): boolean { return this.faults.size > 0; }
   get syncGroupName(): string | undefined { return this.sync?.name; }
+  /** The IPsec-AH sequence number last sent or accepted (carried over a reload with start({ resume })). */
+  get ahSequence(): number { return this.ah.sequence; }
   /** Master_Down_Interval at the current priority and master interval, ms. */
   get masterDownIntervalMs(): number { return this.computeDownTimerUs() / US_PER_MS; }
   get skewTimeMs(): number { return skewTimeUs(this.params.version, this._effectivePriority, this.masterAdvertIntervalUs) / US_PER_MS; }

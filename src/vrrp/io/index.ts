@@ -20,5 +20,5 @@ export type { InstanceRuntimeDeps, InstanceRuntimeStatus } from './instance-runt
 export { DropLog, describeEvent, logEvent } from './reporting.js';
 export type { EventLine, DropLogOptions } from './reporting.js';
 export { VrrpRuntime } from './runtime.js';
-export type { VrrpRuntimeOptions, RuntimeStatus, SocketStatus, SyncGroupSpec } from './runtime.js';
+export type { VrrpRuntimeOptions, RuntimeStatus, SocketStatus, SyncGroupSpec, InstanceStartPlan } from './runtime.js';
 export { systemDirectory, interfaceTableDirectory, staticDirectory } from './directory.js';

@@ -148,6 +148,8 @@ export function applyPlan(socket: RawSocket, plan: readonly SocketStep[], name: 
 // --- channels: what the pool holds ---------------------------------------------------------
 
 export interface ReceiveChannel {
+  /** The kernel descriptor, for dumps (keepalived's fd_in); undefined when not known or closed. */
+  readonly fd?: number | undefined;
   /** Starts delivering datagrams; `onError(error, fatal)`: fatal means the socket is gone. */
   start(onDatagram: (datagram: IncomingDatagram) => void, onError: (error: Error, fatal: boolean) => void): void;
   setReceiveBuffer(bytes: number): void;
@@ -164,6 +166,8 @@ export interface SendOptions {
 }
 
 export interface SendChannel {
+  /** The kernel descriptor, for dumps (keepalived's fd_out); undefined when not known or closed. */
+  readonly fd?: number | undefined;
   /** Throws the ErrnoError of a failed sendmsg. */
   send(bytes: Buffer, destination: string, options: SendOptions): void;
   close(): void;
@@ -210,6 +214,9 @@ export const kernelSocketFactory: SocketFactory = {
   openReceive(key, name, receiveBufferBytes) {
     const socket = openRaw(key);
     return setUp(socket, receiveSocketPlan(key, receiveBufferBytes), name, () => ({
+      get fd() {
+        return socket.closed ? undefined : socket.fd;
+      },
       start(onDatagram, onError) {
         socket.on('message', (m) => onDatagram(toDatagram(m)));
         socket.on('error-recovered', (e) => onError(e, false));
@@ -228,6 +235,9 @@ export const kernelSocketFactory: SocketFactory = {
     const socket = openRaw(key);
     const ifindex = key.link?.index;
     return setUp(socket, sendSocketPlan(key), name, () => ({
+      get fd() {
+        return socket.closed ? undefined : socket.fd;
+      },
       send(bytes, destination, options) {
         const flags = options.dontRoute ? MSG_DONTROUTE : 0;
         if (key.family === 'inet') {

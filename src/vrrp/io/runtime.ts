@@ -15,6 +15,10 @@
  * Trackers and the VMAC code reach an instance through `instance(name)`: its `fsm` takes
  * setFault / setPriorityAdjustment, and `setVmac()` moves it to the VMAC's socket.
  *
+ * The vrrp child starts instances one by one when it must (`start(plan)`): a reload resumes
+ * each kept instance from its old state, and an instance waiting for an unweighted script's
+ * first result is held in INIT and started later with `startInstance()`.
+ *
  * Start is all-or-nothing for configuration errors (a VRID clash stops what was started and
  * throws); operational problems (missing interface or address, socket refused) are per
  * instance FAULTs that heal by themselves.
@@ -23,6 +27,7 @@
 import type { LogPort } from '../../core/log-port.js';
 import { SyncGroup } from '../fsm/sync-group.js';
 import type { StartOptions } from '../fsm/instance.js';
+import type { VrrpState } from '../fsm/types.js';
 import { dispatchDatagram } from './wire.js';
 import { InstanceRuntime, type InstanceRuntimeStatus } from './instance-runtime.js';
 import { kernelSocketFactory, type SocketFactory } from './kernel-sockets.js';
@@ -37,7 +42,15 @@ import { systemClock } from './types.js';
 export interface SyncGroupSpec {
   readonly name: string;
   readonly members: readonly string[];
+  /** After a reload: the group's state before it (keepalived set_previous_sync_group_states). */
+  readonly resumeState?: VrrpState;
 }
+
+/**
+ * How each instance starts: its FSM start options, or `null` to hold it in INIT until
+ * `startInstance()` (keepalived holds an instance while an unweighted script has not reported).
+ */
+export type InstanceStartPlan = (name: string) => StartOptions | null;
 
 export interface VrrpRuntimeOptions {
   readonly instances: readonly InstanceSpec[];
@@ -125,7 +138,7 @@ export class VrrpRuntime {
         grouped.add(m);
         return instance.fsm;
       });
-      this.#groups.push(new SyncGroup(g.name, members, { emit: (event) => this.#emit(event) }));
+      this.#groups.push(new SyncGroup(g.name, members, { emit: (event) => this.#emit(event) }, g.resumeState !== undefined ? { resumeState: g.resumeState } : {}));
     }
   }
 
@@ -137,14 +150,19 @@ export class VrrpRuntime {
     return this.#instances.get(name);
   }
 
-  /** Starts every instance; a configuration error undoes the start and throws. */
-  start(): void {
+  /**
+   * Starts every instance (each with `plan(name)`'s options, or vrrp_startup_delay; a `null`
+   * holds that one back); a configuration error undoes the start and throws.
+   */
+  start(plan?: InstanceStartPlan): void {
     if (this.#state !== 'created') throw new Error(`the VRRP runtime cannot start: it is ${this.#state}`);
     this.#state = 'running';
-    const options: StartOptions = this.#options.startupDelayMs ? { startupDelayMs: this.#options.startupDelayMs } : {};
+    const defaults: StartOptions = this.#options.startupDelayMs ? { startupDelayMs: this.#options.startupDelayMs } : {};
     const started: InstanceRuntime[] = [];
     try {
       for (const instance of this.#instances.values()) {
+        const options = plan ? plan(instance.name) : defaults;
+        if (options === null) continue;
         instance.start(options);
         started.push(instance);
       }
@@ -154,6 +172,14 @@ export class VrrpRuntime {
       this.#state = 'stopped';
       throw error;
     }
+  }
+
+  /** Starts an instance `start()` held back. Throws on a configuration error (a VRID clash). */
+  startInstance(name: string, options: StartOptions = {}): void {
+    if (this.#state !== 'running') throw new Error(`(${name}) cannot start: the VRRP runtime is ${this.#state}`);
+    const instance = this.#instances.get(name);
+    if (!instance) throw new Error(`no vrrp_instance ${name}`);
+    instance.start(options);
   }
 
   /** Stops every instance (MASTERs send priority 0) and closes the sockets. */

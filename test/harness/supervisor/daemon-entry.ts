@@ -1,6 +1,9 @@
 /**
  * A keepalived-ts daemon for the supervisor's integration tests, with the
  * JSON config adapter, or the keepalived.conf one with --keepalived-conf.
+ * With the JSON adapter the children run holder-child.ts (every role a
+ * ConfigHolder) unless --child-entry names another entry; with
+ * --keepalived-conf they run the real child-main.ts (the VRRP stack).
  * Usage:
  *   node daemon-entry.js '<SupervisorOptions JSON>' [--dont-fork] [--child-entry PATH] [--keepalived-conf]
  * Log lines go to stderr as `Keepalived[PID]: message`.
@@ -18,6 +21,9 @@ const { loadNativeHooks } = await import('../../../src/supervisor/native-hooks.j
 const native = await loadNativeHooks();
 
 const args = process.argv.slice(2);
+const keepalivedConf = args.includes('--keepalived-conf');
+const HOLDER_CHILD = new URL('./holder-child.js', import.meta.url).pathname;
+const childEntry = args.includes('--child-entry') ? args[args.indexOf('--child-entry') + 1]! : keepalivedConf ? undefined : HOLDER_CHILD;
 const options = {
   mode: DEFAULT_MODE,
   dontRespawn: false,
@@ -33,10 +39,10 @@ guards.release();
 const code = await runDaemon({
   options,
   dontFork: args.includes('--dont-fork'),
-  adapter: (args.includes('--keepalived-conf') ? keepalivedConfigAdapter({ configId: 'test' }) : jsonConfigAdapter) as DaemonConfigAdapter<unknown>,
+  adapter: (keepalivedConf ? keepalivedConfigAdapter({ configId: 'test', ...(options.namespace !== undefined ? { namespace: options.namespace } : {}) }) : jsonConfigAdapter) as DaemonConfigAdapter<unknown>,
   log: stderrLog(`Keepalived[${process.pid}]: `),
   version: 'keepalived-ts test',
   native: native.hooks,
-  ...(args.includes('--child-entry') ? { childEntry: args[args.indexOf('--child-entry') + 1]! } : {}),
+  ...(childEntry !== undefined ? { childEntry } : {}),
 });
 process.exit(code);

@@ -31,7 +31,7 @@ export function isOurs(pid: number): boolean {
   try {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     // children given a process name by a test are called ka-test-*
-    return cmd.includes('daemon-entry.js') || cmd.includes('child-main.js') || cmd.includes('/tmp/ka-') || cmd.startsWith('ka-test-');
+    return cmd.includes('daemon-entry.js') || cmd.includes('child-main.js') || cmd.includes('holder-child.js') || cmd.includes('/tmp/ka-') || cmd.startsWith('ka-test-');
   } catch {
     return false;
   }
