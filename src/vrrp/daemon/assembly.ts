@@ -121,7 +121,11 @@ export async function openVrrpProcess(config: Config, input: OpenProcessInput): 
       pacing: plan.actions.pacing,
       vmacPrefix: plan.actions.vmacPrefix,
       firewall: firewallFor(plan, input.log),
-      log: (message) => input.log.info(message),
+      log: (message) => {
+        // keepalived 2.2.7 says this only with -D (vrrp.c vrrp_send_update).
+        if (!input.settings.logDetail && / Sending\/queueing (gratuitous ARPs|Unsolicited Neighbour Adverts) on /.test(message)) return;
+        input.log.info(message);
+      },
     });
   } catch (err) {
     table.close();

@@ -293,6 +293,11 @@ export class Generation {
       logUnknownVrids: this.plan.runtime.logUnknownVrids,
       status: (name) => this.runtime.instance(name)?.fsm.status(),
       stateBeforeReload: (name) => this.#instanceResume.get(name)?.state,
+      addressCounts: (name) => {
+        const d = this.plan.instances.find((p) => p.name === name)?.definition;
+        return { vips: d?.vips.length ?? 0, evips: d?.evips.length ?? 0 };
+      },
+      keepAddressesOnStop: !this.#in.settings.releaseOnStop,
     });
     for (const line of lines) {
       if (line.rateLimitKey !== undefined) this.drops.note(line.rateLimitKey, line.text, line.level);

@@ -9,6 +9,7 @@
  *   (VI_1) Master received advert from 10.0.0.2 with higher priority 200, ours 100
  *   (VI_1) Entering BACKUP STATE
  *   (VI_1) sent 0 priority                           with -D, a MASTER giving up on purpose
+ *   (VI_1) setting VIPs. / (VI_1) removing VIPs.     with -D, when the addresses go in or out
  *   (VI_1) received lower priority (90) advert from 10.0.0.2 - discarding
  *   (VI_1) Received advert from 10.0.0.2 with lower priority 90, ours 100, forcing new election
  *   VRRP_Group(G1) Syncing instances to MASTER state
@@ -37,6 +38,10 @@ export interface LogLineContext {
   status(instance: string): InstanceStatus | undefined;
   /** For a transition caused by a reload: the state the instance had before it. */
   stateBeforeReload(instance: string): VrrpState | undefined;
+  /** How many VIPs and eVIPs the instance has (for -D's "setting VIPs." lines). */
+  addressCounts(instance: string): { readonly vips: number; readonly evips: number };
+  /** -V: a MASTER stopping keeps its addresses. */
+  readonly keepAddressesOnStop: boolean;
 }
 
 /** Leaving MASTER for these reasons sends a priority-0 advert on purpose (keepalived advF). */
@@ -79,7 +84,15 @@ function transitionLines(event: Extract<RuntimeEvent, { type: 'transition' }>, c
     case 'INIT':
       break;
   }
-  if (ctx.logDetail && event.from === 'MASTER' && PRIORITY_ZERO_CAUSES.has(event.cause)) out.push(info(`${who} sent 0 priority`));
+  if (!ctx.logDetail) return out;
+  if (event.from === 'MASTER' && PRIORITY_ZERO_CAUSES.has(event.cause)) out.push(info(`${who} sent 0 priority`));
+  // keepalived vrrp_handle_ipaddress, with -D: "(VI_1) setting VIPs." / "(VI_1) removing E-VIPs."
+  const counts = ctx.addressCounts(event.instance);
+  const verb = event.to === 'MASTER' ? 'sett' : event.from === 'MASTER' && !(event.to === 'STOP' && ctx.keepAddressesOnStop) ? 'remov' : undefined;
+  if (verb !== undefined) {
+    if (counts.vips > 0) out.push(info(`${who} ${verb}ing VIPs.`));
+    if (counts.evips > 0) out.push(info(`${who} ${verb}ing E-VIPs.`));
+  }
   return out;
 }
 

@@ -1,0 +1,190 @@
+/**
+ * The lab of the daemon-level VRRP tests: whole keepalived-ts daemons (`bin/keepalived -n -l
+ * -f CONF -p P -r R -c C -b B`, the command line an operator types) in namespaces built with
+ * the project's harness, a client namespace on the same LAN that watches the wire, and
+ * Debian's keepalived 2.2.7 as the other router for interop.
+ *
+ *   const lab = await DaemonLab.create(t);        // torn down by t.after, even on failure
+ *   const { r1, r2, client } = await lab.lan();   // a bridge with three hosts on it
+ *   const a = lab.daemon(r1, 'a', conf);          // keepalived-ts in r1
+ *   await a.waitState('VI_1', 'MASTER', 6000);    // from its own log
+ *   await lab.vipHolders(VIP)                     // who has the VIP, from `ip -j addr`
+ *   await lab.crash(r1);                          // SIGSTOP then SIGKILL every process in r1
+ *
+ * Everything a test starts runs inside the lab's namespaces; pid files, configuration and
+ * dumps (TMPDIR) live in the lab's directory; the harness kills what it started, by pid,
+ * and deletes the namespaces and the directory when the test ends.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Topology, delay, waitUntil, type LabProcess, type Namespace, type TestHooks } from '../../harness/index.js';
+import { namespacePidsSync } from '../../harness/cleanup.js';
+
+const KEEPALIVED_TS = fileURLToPath(new URL('../../../../bin/keepalived', import.meta.url));
+
+export const LAN = '10.77.0';
+export const VIP = `${LAN}.100`;
+/** Fixed MACs, so the wire can be read by who sent what. */
+export const MAC = { r1: '02:00:00:77:00:01', r2: '02:00:00:77:00:02', client: '02:00:00:77:00:09' } as const;
+
+/** One daemon's console log (-l), read for keepalived's lines. */
+export class DaemonProcess {
+  constructor(readonly process: LabProcess, readonly label: string, readonly tmpDir: string) {}
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  get lines(): string[] {
+    return `${this.process.stdout}\n${this.process.stderr}`.split('\n').filter(Boolean);
+  }
+
+  /** The last "(NAME) Entering X STATE" line's state. */
+  state(instance: string): string | undefined {
+    const re = new RegExp(`\\(${instance}\\) Entering (\\w+) STATE`);
+    let last: string | undefined;
+    for (const line of this.lines) last = re.exec(line)?.[1] ?? last;
+    return last;
+  }
+
+  async waitState(instance: string, state: string, timeoutMs: number): Promise<void> {
+    await waitUntil(`${this.label}: ${instance} ${state}`, () => this.state(instance) === state, { timeoutMs, intervalMs: 20 });
+  }
+
+  async waitLine(re: RegExp, timeoutMs = 5000, from = 0): Promise<string> {
+    return waitUntil(`${this.label}: a line matching ${re}`, () => this.lines.slice(from).find((l) => re.test(l)), { timeoutMs, intervalMs: 20 });
+  }
+
+  signal(sig: NodeJS.Signals | number): void {
+    process.kill(this.pid, sig);
+  }
+
+  /** SIGTERM (or `sig`) and wait for the exit; SIGKILL after `graceMs`. */
+  async stop(sig: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<number | null> {
+    return (await this.process.kill(sig, graceMs)).code;
+  }
+
+  path(name: string): string {
+    return join(this.tmpDir, name);
+  }
+}
+
+export interface DaemonOptions {
+  /** Extra command-line flags (-V, -D, ...). */
+  readonly args?: readonly string[];
+}
+
+export class DaemonLab {
+  private constructor(readonly topology: Topology) {}
+
+  static async create(t: TestHooks): Promise<DaemonLab> {
+    return new DaemonLab(await Topology.create(t));
+  }
+
+  get dir(): string {
+    return this.topology.directory;
+  }
+
+  /** r1, r2 and client plugged into a bridge (in namespace sw), eth0 each, 10.77.0.0/24. */
+  async lan(): Promise<{ r1: Namespace; r2: Namespace; client: Namespace }> {
+    const sw = await this.topology.namespace('sw');
+    await this.topology.bridge(sw, 'br0');
+    const hosts = { r1: await this.topology.namespace('r1'), r2: await this.topology.namespace('r2'), client: await this.topology.namespace('client') };
+    const address = { r1: 1, r2: 2, client: 9 } as const;
+    for (const name of ['r1', 'r2', 'client'] as const) {
+      await this.topology.attach(hosts[name], 'eth0', sw, 'br0', `p${name}`, { mac: MAC[name] });
+      await hosts[name].addAddress('eth0', `${LAN}.${address[name]}/24`);
+    }
+    // Let the bridge ports forward (no STP here; a fresh port still needs a moment).
+    await delay(50);
+    return hosts;
+  }
+
+  writeFile(name: string, text: string, mode = 0o644): string {
+    const path = join(this.dir, name);
+    writeFileSync(path, text, { mode });
+    return path;
+  }
+
+  /** keepalived-ts in `ns`, with its own pid files and TMPDIR (for its dump files). */
+  daemon(ns: Namespace, label: string, conf: string, options: DaemonOptions = {}): DaemonProcess {
+    const tmpDir = join(this.dir, `${label}-tmp`);
+    mkdirSync(tmpDir, { recursive: true });
+    const file = (ext: string): string => join(this.dir, `${label}.${ext}`);
+    writeFileSync(file('conf'), conf);
+    const argv = [
+      process.execPath, KEEPALIVED_TS, '-n', '-l', ...(options.args ?? []),
+      '-f', file('conf'), '-p', file('pid'), '-r', file('vrrp.pid'), '-c', file('check.pid'), '-b', file('bfd.pid'),
+    ];
+    return new DaemonProcess(ns.spawn(argv, { env: { ...process.env, TMPDIR: tmpDir } }), label, tmpDir);
+  }
+
+  /** Debian's keepalived 2.2.7 in `ns` (VRRP only, detailed log), as the vrrp-io interop tests run it. */
+  keepalived(ns: Namespace, label: string, conf: string): DaemonProcess {
+    const tmpDir = join(this.dir, `${label}-tmp`);
+    mkdirSync(tmpDir, { recursive: true });
+    const file = (ext: string): string => join(this.dir, `${label}.${ext}`);
+    writeFileSync(file('conf'), conf);
+    const argv = ['keepalived', '-n', '-l', '-D', '-P', '-f', file('conf'), '-p', file('pid'), '-r', file('vrrp.pid'), '-c', file('check.pid'), '-b', file('bfd.pid')];
+    return new DaemonProcess(ns.spawn(argv, { env: { ...process.env, TMPDIR: tmpDir } }), label, tmpDir);
+  }
+
+  /**
+   * Crashes the router in `ns`: every process in the namespace is stopped, then killed. A
+   * plain SIGKILL of a daemon's parent is not a crash: its VRRP child notices and stops in
+   * order (priority 0). Only for namespaces holding nothing but that router.
+   */
+  async crash(ns: Namespace): Promise<void> {
+    const pids = namespacePidsSync(ns.name);
+    for (const pid of pids) {
+      try { process.kill(pid, 'SIGSTOP'); } catch { /* gone */ }
+    }
+    for (const pid of pids) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+    await waitUntil(`${ns.label}: every process gone`, () => namespacePidsSync(ns.name).length === 0, { timeoutMs: 3000 });
+  }
+}
+
+interface AddrInfo { readonly local: string; readonly prefixlen: number }
+
+/** The addresses on `ns`'s eth0, from `ip -j addr`. */
+export async function addresses(ns: Namespace, ifname = 'eth0'): Promise<string[]> {
+  const links = await ns.ipJson<{ addr_info?: AddrInfo[] }[]>('addr', 'show', 'dev', ifname);
+  return (links[0]?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
+}
+
+export async function hasAddress(ns: Namespace, cidr: string): Promise<boolean> {
+  return (await addresses(ns)).includes(cidr);
+}
+
+/** Which of `routers` hold `cidr` now. */
+export async function holders(routers: Record<string, Namespace>, cidr: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const [name, ns] of Object.entries(routers)) if (await hasAddress(ns, cidr)) out.push(name);
+  return out;
+}
+
+/** A vrrp_instance for the LAN (keepalived.conf text). */
+export function instanceConf(o: {
+  priority: number; name?: string; vrid?: number; vips?: readonly string[]; advertInt?: number; extra?: string;
+}): string {
+  return `vrrp_instance ${o.name ?? 'VI_1'} {
+  state BACKUP
+  interface eth0
+  virtual_router_id ${o.vrid ?? 51}
+  priority ${o.priority}
+  advert_int ${o.advertInt ?? 1}
+  virtual_ipaddress {
+${(o.vips ?? [`${VIP}/24`]).map((v) => `    ${v}`).join('\n')}
+  }
+${o.extra ?? ''}}
+`;
+}
+
+/** Gratuitous ARPs for `ip` seen in a capture: [sender MAC, time ms]. */
+export async function garps(capture: { fields(names: readonly string[], filter?: string): Promise<string[][]> }, ip: string): Promise<{ mac: string; at: number }[]> {
+  const rows = await capture.fields(['frame.time_epoch', 'arp.src.hw_mac', 'eth.src'], `arp.isgratuitous == 1 && arp.src.proto_ipv4 == ${ip}`);
+  return rows.map((r) => ({ at: Math.round(Number(r[0]) * 1000), mac: r[1] ?? '' }));
+}

@@ -1,0 +1,70 @@
+/**
+ * An orderly stop of the MASTER's daemon (SIGTERM to the keepalived-ts parent), as keepalived
+ * does it (vrrp_daemon.c vrrp_terminate_phase1): the master sends a priority-0 advert, drops
+ * its VIP, and the backup takes over after Skew_Time ((256 − 100)/256 s ≈ 609 ms) rather
+ * than Master_Down_Interval. With -V (--dont-release-vrrp) keepalived 2.2.7 skips all of
+ * that: no priority 0, the VIP stays where it is, and the backup takes over only when the
+ * master's silence reaches Master_Down_Interval.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { waitUntil } from '../../harness/index.js';
+import { decodeAdverts } from '../vrrp-io/lab-processes.js';
+import { DaemonLab, LAN, VIP, hasAddress, holders, instanceConf } from './lab.js';
+
+const VIP_CIDR = `${VIP}/24`;
+const SKEW_MS = Math.round(((256 - 100) * 1000) / 256);
+const MASTER_DOWN_MS = 3000 + SKEW_MS;
+
+const conf = (routerId: string, priority: number): string => `global_defs {
+  router_id ${routerId}
+}
+${instanceConf({ priority })}`;
+
+test('SIGTERM: priority 0 on the wire, the backup takes over after Skew_Time, the VIP leaves; -V keeps it', { timeout: 60_000 }, async (t) => {
+  const started = Date.now();
+  const lab = await DaemonLab.create(t);
+  const { r1, r2, client } = await lab.lan();
+  const a = lab.daemon(r1, 'r1', conf('r1', 150), { args: ['-D'] });
+  await a.waitState('VI_1', 'MASTER', 10_000);
+  // Started one after the other: two routers starting together race their first down timers.
+  const b = lab.daemon(r2, 'r2', conf('r2', 100));
+  await b.waitState('VI_1', 'BACKUP', 5000);
+  await waitUntil('the VIP on r1', () => hasAddress(r1, VIP_CIDR), { timeoutMs: 2000 });
+
+  let capture = await client.capture('eth0', 'ip proto 112');
+  await capture.waitForPackets(1, `src host ${LAN}.1`, 3000);
+  assert.equal(await a.stop('SIGTERM'), 0, 'the daemon exits 0');
+  await waitUntil('the VIP on r2', () => hasAddress(r2, VIP_CIDR), { timeoutMs: 3000, intervalMs: 20 });
+  assert.equal(await hasAddress(r1, VIP_CIDR), false, 'the stopped router released its VIP');
+  assert.ok(a.lines.some((l) => l.endsWith('(VI_1) sent 0 priority')), 'keepalived\'s -D line');
+  await capture.waitForPackets(1, `src host ${LAN}.2`, 2000);
+  let adverts = await decodeAdverts(capture);
+  const zero = adverts.find((ad) => ad.source === `${LAN}.1` && ad.priority === 0);
+  assert.ok(zero, 'a priority-0 advert from the stopping master');
+  const takeover = adverts.find((ad) => ad.source === `${LAN}.2` && ad.priority === 100 && ad.time >= zero.time);
+  assert.ok(takeover, 'the backup advertises as master');
+  const gap = takeover.time - zero.time;
+  t.diagnostic(`r2 advertised ${gap} ms after the priority-0 advert (Skew_Time ${SKEW_MS} ms)`);
+  assert.ok(gap >= SKEW_MS - 20 && gap <= SKEW_MS + 400, `takeover after about Skew_Time (${gap} ms)`);
+  await b.waitState('VI_1', 'MASTER', 1000);
+
+  // --- -V: the VIP stays -----------------------------------------------------------------------
+  const a2 = lab.daemon(r1, 'r1keep', conf('r1', 150), { args: ['-V'] });
+  await a2.waitState('VI_1', 'MASTER', 10_000);
+  await waitUntil('the VIP on r1 only', async () => (await holders({ r1, r2 }, VIP_CIDR)).join() === 'r1', { timeoutMs: 3000 });
+  capture = await client.capture('eth0', 'ip proto 112');
+  await capture.waitForPackets(1, `src host ${LAN}.1`, 3000);
+  const stoppedAt = Date.now();
+  assert.equal(await a2.stop('SIGTERM'), 0);
+  assert.equal(await hasAddress(r1, VIP_CIDR), true, 'with -V the VIP stays on the stopped router');
+  await waitUntil('r2 to take over', () => hasAddress(r2, VIP_CIDR), { timeoutMs: MASTER_DOWN_MS + 1500, intervalMs: 20 });
+  const tookMs = Date.now() - stoppedAt;
+  adverts = await decodeAdverts(capture);
+  assert.ok(!adverts.some((ad) => ad.source === `${LAN}.1` && ad.priority === 0), 'no priority 0 with -V (keepalived skips restore_vrrp_interfaces)');
+  t.diagnostic(`with -V, r2 took over ${tookMs} ms after the stop (Master_Down_Interval ${MASTER_DOWN_MS} ms)`);
+  assert.ok(tookMs >= MASTER_DOWN_MS - 1100, 'only after the master fell silent for Master_Down_Interval');
+
+  assert.equal(await b.stop(), 0);
+  t.diagnostic(`took ${Date.now() - started} ms`);
+});
