@@ -35,7 +35,9 @@ import type { InstanceActions } from '../actions/index.js';
 import type { StartOptions } from '../fsm/instance.js';
 import type { VrrpState } from '../fsm/types.js';
 import type { VrrpStats } from '../stats.js';
-import { DropLog, VrrpRuntime, advertLinkOf, interfaceTableDirectory, type InstanceSpec, type LinkRef, type RuntimeEvent } from '../io/index.js';
+import {
+  DropLog, VrrpRuntime, advertLinkOf, interfaceTableDirectory, type InstanceSpec, type LinkRef, type RuntimeClock, type RuntimeEvent, type SocketFactory,
+} from '../io/index.js';
 import type { NotifyDispatcher } from '../notify/index.js';
 import type { TrackingUpdate } from '../track/index.js';
 import { eventLines } from './log-lines.js';
@@ -53,7 +55,8 @@ export interface GenerationInput {
   readonly config: Config;
   readonly log: LogPort;
   readonly settings: ChildSettings;
-  readonly table: InterfaceTable;
+  /** The live interface table: the sockets' directory, and its changes trigger re-binding. */
+  readonly table: GenerationTable;
   /** Each instance's actions, registered with the process's VrrpActions. */
   readonly actions: ReadonlyMap<string, InstanceActions>;
   /** VMACs made for instances (use_vmac), by instance. */
@@ -62,12 +65,18 @@ export interface GenerationInput {
   readonly setupFaults: ReadonlyMap<string, string>;
   readonly tracking: Tracking;
   readonly notify: NotifyDispatcher;
-  /** performance.now() when the process started: vrrp_startup_delay counts from there. */
+  /** When the process started (performance.now(), or the test clock): vrrp_startup_delay counts from there. */
   readonly startedAtMs: number;
   /** After a reload: kept instances (by their new name) and sync groups with their old state. */
   readonly resume?: ReadonlyMap<string, ResumeState>;
   readonly groupResume?: ReadonlyMap<string, VrrpState>;
+  /** Tests: in-memory sockets and a stepped clock (default: the kernel's and performance.now()). */
+  readonly socketFactory?: SocketFactory;
+  readonly clock?: RuntimeClock;
 }
+
+/** What a generation uses of the interface table. */
+export type GenerationTable = Pick<InterfaceTable, 'indexOf' | 'addresses' | 'linkByName' | 'on' | 'off'>;
 
 type Mode = 'created' | 'running' | 'stopping' | 'stopped' | 'retired';
 
@@ -100,7 +109,7 @@ export class Generation {
     this.actions = input.actions;
     this.#instanceResume = new Map(input.resume ?? []);
     this.#groupResume = new Map(input.groupResume ?? []);
-    this.drops = new DropLog(input.log, { now: () => performance.now() });
+    this.drops = new DropLog(input.log, { now: () => this.#now() });
     this.runtime = new VrrpRuntime({
       instances: input.plan.instances.map((p) => this.#spec(p)),
       syncGroups: input.plan.syncGroups.map((g) => {
@@ -109,6 +118,8 @@ export class Generation {
       }),
       directory: interfaceTableDirectory(input.table),
       logUnknownVrids: input.plan.runtime.logUnknownVrids,
+      ...(input.socketFactory ? { socketFactory: input.socketFactory } : {}),
+      ...(input.clock ? { clock: input.clock } : {}),
       // No log here: every event is worded by this generation (log-lines.ts).
       onEvent: (event) => this.#onEvent(event),
     });
@@ -208,7 +219,7 @@ export class Generation {
       this.#in.log.info(`(${name}) waiting for the first result of ${pending.map((k) => k.replace(/^script:/, 'vrrp_script ')).join(', ')}`);
       return null;
     }
-    const delay = this.plan.runtime.startupDelayMs - (performance.now() - this.#in.startedAtMs);
+    const delay = this.plan.runtime.startupDelayMs - (this.#now() - this.#in.startedAtMs);
     const resume = this.held.has(name) ? undefined : this.#instanceResume.get(name);
     return { ...(delay > 0 ? { startupDelayMs: delay } : {}), ...(resume ? { resume } : {}) };
   }
@@ -342,6 +353,10 @@ export class Generation {
     if (this.#rebindCheck !== undefined) clearImmediate(this.#rebindCheck);
     this.#rebindCheck = undefined;
     this.tracking.onUpdate(() => undefined);
+  }
+
+  #now(): number {
+    return this.#in.clock ? this.#in.clock.now() : performance.now();
   }
 
   #spec(p: PlannedInstance): InstanceSpec {

@@ -13,7 +13,7 @@
  *   status.ts      the control API's status and counters
  */
 export { VrrpSubsystem } from './subsystem.js';
-export { Generation, type GenerationInput, type ResumeState } from './generation.js';
+export { Generation, type GenerationInput, type GenerationTable, type ResumeState } from './generation.js';
 export { Tracking, TrackingApplier, type TrackingDeps, type TrackingPredecessor } from './tracking.js';
 export { PlanRefusedError, asConfig, planFor, type VrrpProcess } from './assembly.js';
 export { reloadGeneration, type ReloadResult } from './reload.js';

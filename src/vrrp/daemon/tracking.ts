@@ -26,18 +26,18 @@
  */
 import type { LogPort } from '../../core/log-port.js';
 import type { ScriptRunner } from '../../core/scripts/runner.js';
-import type { InterfaceTable } from '../../net/netlink/index.js';
 import type { VrrpPlan, VrrpPlanDiff } from '../adapter/index.js';
 import type { VrrpInstance } from '../fsm/instance.js';
 import {
   BfdHook, InterfaceTableLinks, InterfaceTracker, PriorityCalculator, ProcessMonitor, TrackFileTracker, TrackerSetupError, VrrpScriptTracker,
-  resolveTracking, type Tracker, type TrackerChange, type TrackingResolution, type TrackingResult, type TrackingUpdate,
+  resolveTracking, type LinkTable, type Tracker, type TrackerChange, type TrackingResolution, type TrackingResult, type TrackingUpdate,
 } from '../track/index.js';
 
 export interface TrackingDeps {
   readonly log: LogPort;
   readonly scripts: ScriptRunner;
-  readonly table: InterfaceTable;
+  /** The interface table (track_interface follows its links). */
+  readonly table: LinkTable;
 }
 
 /** What a reload hands over: the previous generation's trackers, and which of them changed. */

@@ -28,7 +28,7 @@ function ipFamily(family: AddressFamily): 4 | 6 {
 }
 
 /** The live netlink interface table. */
-export function interfaceTableDirectory(table: InterfaceTable): InterfaceDirectory {
+export function interfaceTableDirectory(table: Pick<InterfaceTable, 'indexOf' | 'addresses'>): InterfaceDirectory {
   return {
     indexOf: (name) => table.indexOf(name),
     primaryAddress(index, family) {

@@ -1,6 +1,8 @@
 /**
  * What a keepalived-ts daemon tells the outside world, at daemon level:
  *
+ * - an unweighted vrrp_script holds the instance in INIT until its first result (keepalived
+ *   num_script_init), then the instance starts;
  * - the generic `notify` script gets keepalived's four arguments (INSTANCE VI_1 MASTER 150),
  *   notify_master runs with its own arguments, and the vrrp_notify_fifo's reading script
  *   gets keepalived's FIFO lines in order — start-up BACKUP, MASTER, a priority change
@@ -39,12 +41,20 @@ test('notify scripts, the notify FIFO and the USR1/USR2/JSON dumps of a running 
 track_file prio {
   file ${prio}
 }
+vrrp_script chk {
+  script "/bin/sleep 1"
+  interval 5
+}
 ${instanceConf({
     priority: 150,
-    extra: `  notify ${notify}\n  notify_master "${master} became master"\n  notify_priority_changes\n  track_file {\n    prio weight 10\n  }\n`,
+    extra: `  track_script {\n    chk\n  }\n  notify ${notify}\n  notify_master "${master} became master"\n  notify_priority_changes\n  track_file {\n    prio weight 10\n  }\n`,
   })}`;
   const a = lab.daemon(r1, 'r1', conf);
   await a.waitState('VI_1', 'MASTER', 10_000);
+  const waiting = a.lines.findIndex((l) => l.endsWith('(VI_1) waiting for the first result of vrrp_script chk'));
+  const succeeded = a.lines.findIndex((l) => l.endsWith('VRRP_Script(chk) succeeded'));
+  const init = a.lines.findIndex((l) => l.endsWith('(VI_1) Entering BACKUP STATE (init)'));
+  assert.ok(waiting >= 0 && succeeded > waiting && init > succeeded, 'held in INIT until the script\'s first result');
   await waitUntil('the VIP on r1', () => hasAddress(r1, `${VIP}/24`), { timeoutMs: 2000 });
   await waitUntil('notify_master ran', () => lines(out('master.out')).length === 1, { timeoutMs: 3000 });
   assert.deepEqual(lines(out('master.out')), ['became master']);

@@ -5,8 +5,13 @@
  * than Master_Down_Interval. With -V (--dont-release-vrrp) keepalived 2.2.7 skips all of
  * that: no priority 0, the VIP stays where it is, and the backup takes over only when the
  * master's silence reaches Master_Down_Interval.
+ *
+ * The parent's death (SIGKILL of the keepalived-ts parent alone) is the same orderly stop:
+ * the VRRP child sees its IPC channel close — keepalived's children get SIGTERM through
+ * PR_SET_PDEATHSIG — sends priority 0 and releases its VIP.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { waitUntil } from '../../harness/index.js';
 import { decodeAdverts } from '../vrrp-io/lab-processes.js';
@@ -15,6 +20,15 @@ import { DaemonLab, LAN, VIP, hasAddress, holders, instanceConf } from './lab.js
 const VIP_CIDR = `${VIP}/24`;
 const SKEW_MS = Math.round(((256 - 100) * 1000) / 256);
 const MASTER_DOWN_MS = 3000 + SKEW_MS;
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 const conf = (routerId: string, priority: number): string => `global_defs {
   router_id ${routerId}
@@ -64,6 +78,23 @@ test('SIGTERM: priority 0 on the wire, the backup takes over after Skew_Time, th
   assert.ok(!adverts.some((ad) => ad.source === `${LAN}.1` && ad.priority === 0), 'no priority 0 with -V (keepalived skips restore_vrrp_interfaces)');
   t.diagnostic(`with -V, r2 took over ${tookMs} ms after the stop (Master_Down_Interval ${MASTER_DOWN_MS} ms)`);
   assert.ok(tookMs >= MASTER_DOWN_MS - 1100, 'only after the master fell silent for Master_Down_Interval');
+
+  // --- the parent dies: the child stops in order -------------------------------------------
+  await b.waitState('VI_1', 'MASTER', 1000);
+  await r1.ip('addr', 'del', VIP_CIDR, 'dev', 'eth0'); // -V left it there
+  const a3 = lab.daemon(r1, 'r1orphan', conf('r1', 150));
+  await a3.waitState('VI_1', 'MASTER', 10_000);
+  const child = Number(/Starting VRRP child process, pid=(\d+)/.exec(a3.lines.join('\n'))?.[1]);
+  assert.ok(child > 0, 'the VRRP child\'s pid from the log');
+  await waitUntil('the VIP back on r1 only', async () => (await holders({ r1, r2 }, VIP_CIDR)).join() === 'r1', { timeoutMs: 3000 });
+  capture = await client.capture('eth0', 'ip proto 112');
+  await capture.waitForPackets(1, `src host ${LAN}.1`, 3000);
+  await a3.stop('SIGKILL');
+  await waitUntil('the orphaned VRRP child to exit', () => !alive(child), { timeoutMs: 2000 });
+  assert.equal(await hasAddress(r1, VIP_CIDR), false, 'the orphaned child released the VIP');
+  await waitUntil('the VIP on r2', () => hasAddress(r2, VIP_CIDR), { timeoutMs: 2000 });
+  adverts = await decodeAdverts(capture);
+  assert.ok(adverts.some((ad) => ad.source === `${LAN}.1` && ad.priority === 0), 'the orphaned child sent priority 0');
 
   assert.equal(await b.stop(), 0);
   t.diagnostic(`took ${Date.now() - started} ms`);
