@@ -5,7 +5,9 @@
  * 1. a VIP is added: it appears on the interface, the instance does not change state (no
  *    "Entering" line, no FIFO line, its counters carry on), its adverts never pause;
  * 2. a configuration with an error is refused by the parent: nothing changes;
- * 3. the VIP is removed again: it leaves the interface, the first VIP stays.
+ * 3. the VIP is removed again: it leaves the interface, the first VIP stays;
+ * 4. a new instance is added: it starts as at start-up and becomes MASTER; removed again,
+ *    it gives up its VIP and is reported FAULT (keepalived's default without notify_deleted).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -22,12 +24,12 @@ test('a reload adds a VIP to the MASTER without a state change; a broken one cha
   const lab = await DaemonLab.create(t);
   const { r1, client } = await lab.lan();
   const reader = lab.writeFile('fifo-reader.sh', `#!/bin/sh\nwhile read -r line; do echo "$line" >> ${join(lab.dir, 'fifo.out')}; done < "$1"\n`, 0o755);
-  const conf = (vips: readonly string[], priority = 150): string => `global_defs {
+  const conf = (vips: readonly string[], priority = 150, more = ''): string => `global_defs {
   router_id r1
   vrrp_notify_fifo ${join(lab.dir, 'vrrp.fifo')}
   vrrp_notify_fifo_script ${reader}
 }
-${instanceConf({ priority, vips })}`;
+${instanceConf({ priority, vips })}${more}`;
   const fifo = (): string[] => (existsSync(join(lab.dir, 'fifo.out')) ? readFileSync(join(lab.dir, 'fifo.out'), 'utf8').split('\n').filter(Boolean) : []);
   const entering = (): number => a.lines.filter((l) => / Entering \w+ STATE/.test(l)).length;
 
@@ -83,6 +85,25 @@ ${instanceConf({ priority, vips })}`;
   assert.equal(await hasAddress(r1, `${VIP}/24`), true);
   assert.equal(a.state('VI_1'), 'MASTER');
   assert.equal(entering(), enteringBefore);
+
+  // 4. a new instance comes and goes
+  const VIP3 = `${LAN}.102`;
+  const second = instanceConf({ name: 'VI_2', vrid: 52, priority: 120, vips: [`${VIP3}/24`] });
+  lab.writeFile('r1.conf', conf([`${VIP}/24`], 150, second));
+  from = a.lines.length;
+  a.signal('SIGHUP');
+  await a.waitLine(/ {2}vrrp_instance VI_2: added$/, 8000, from);
+  await a.waitState('VI_2', 'MASTER', 8000);
+  await waitUntil('the new instance\'s VIP', () => hasAddress(r1, `${VIP3}/24`), { timeoutMs: 2000 });
+  lab.writeFile('r1.conf', conf([`${VIP}/24`]));
+  from = a.lines.length;
+  a.signal('SIGHUP');
+  await a.waitLine(/ {2}vrrp_instance VI_2: removed, reported as FAULT/, 8000, from);
+  await waitUntil('its VIP removed', async () => !(await hasAddress(r1, `${VIP3}/24`)), { timeoutMs: 2000 });
+  await waitUntil('its FIFO lines', () => fifo().length === 5, { timeoutMs: 2000 });
+  assert.deepEqual(fifo().slice(2), ['INSTANCE "VI_2" BACKUP 120', 'INSTANCE "VI_2" MASTER 120', 'INSTANCE "VI_2" FAULT 120']);
+  assert.equal(a.state('VI_1'), 'MASTER');
+  assert.equal(await hasAddress(r1, `${VIP}/24`), true);
 
   assert.equal(await a.stop(), 0);
   t.diagnostic(`took ${Date.now() - started} ms`);
