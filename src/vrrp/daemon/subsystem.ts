@@ -64,6 +64,7 @@ export class VrrpSubsystem implements Subsystem {
       this.#generation = generation;
       this.#process = p;
       this.#config = config;
+      if (plan.runtime.startupDelayMs > 0) ctx.log.info(`Delaying startup for ${plan.runtime.startupDelayMs / 1000} seconds`);
       await generation.start();
     } catch (err) {
       this.#generation?.tracking.stop();
