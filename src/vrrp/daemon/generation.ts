@@ -93,6 +93,7 @@ export class Generation {
   /** Instances waiting for an unweighted script's first result. */
   readonly held = new Set<string>();
   readonly #in: GenerationInput;
+  readonly #planned: ReadonlyMap<string, PlannedInstance>;
   readonly #applier = new TrackingApplier();
   readonly #instanceResume: Map<string, ResumeState>;
   readonly #groupResume: Map<string, VrrpState>;
@@ -107,6 +108,7 @@ export class Generation {
     this.tracking = input.tracking;
     this.notify = input.notify;
     this.actions = input.actions;
+    this.#planned = new Map(input.plan.instances.map((p) => [p.name, p]));
     this.#instanceResume = new Map(input.resume ?? []);
     this.#groupResume = new Map(input.groupResume ?? []);
     this.drops = new DropLog(input.log, { now: () => this.#now() });
@@ -305,7 +307,7 @@ export class Generation {
       status: (name) => this.runtime.instance(name)?.fsm.status(),
       stateBeforeReload: (name) => this.#instanceResume.get(name)?.state,
       addressCounts: (name) => {
-        const d = this.plan.instances.find((p) => p.name === name)?.definition;
+        const d = this.#planned.get(name)?.definition;
         return { vips: d?.vips.length ?? 0, evips: d?.evips.length ?? 0 };
       },
       keepAddressesOnStop: !this.#in.settings.releaseOnStop,
@@ -334,7 +336,7 @@ export class Generation {
     for (const instance of this.runtime.instances) {
       const status = instance.status();
       if (status.state === 'INIT' || status.state === 'STOP' || status.state === 'DELETED') continue;
-      const planned = this.plan.instances.find((p) => p.name === instance.name);
+      const planned = this.#planned.get(instance.name);
       if (!planned) continue;
       const links = instance.links;
       const link = advertLinkOf(links);
