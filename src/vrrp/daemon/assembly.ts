@@ -44,6 +44,8 @@ export interface VrrpProcess {
   readonly alerts: AlertRecorder;
   /** performance.now() at start-up (vrrp_startup_delay counts from there). */
   readonly startedAtMs: number;
+  /** The actions layer drives an nftables table (decided at start-up, as keepalived does). */
+  readonly firewall: boolean;
 }
 
 /** The planner could not make a plan: its error lines, already logged. */
@@ -82,9 +84,14 @@ export function planFor(config: Config, table: InterfaceTable, log: LogPort): Vr
   return result.plan;
 }
 
+/** Some instance needs packet filtering: no_accept (or strict mode), or a VMAC (keepalived vrrp_complete_instance). */
+export function needsFirewall(plan: VrrpPlan): boolean {
+  return plan.instances.some((i) => !i.definition.accept || i.definition.vmac !== undefined);
+}
+
 function firewallFor(plan: VrrpPlan, log: LogPort): VrrpFirewallOptions | false {
   if (plan.actions.firewall) return plan.actions.firewall;
-  if (!plan.instances.some((i) => !i.definition.accept || i.definition.vmac !== undefined)) return false;
+  if (!needsFirewall(plan)) return false;
   log.info('use_vmac or no_accept/strict specified, but no firewall configured - using nftables');
   return {};
 }
@@ -114,13 +121,14 @@ export async function openVrrpProcess(config: Config, input: OpenProcessInput): 
     throw err;
   }
   let opened: OpenedVrrpActions;
+  const firewall = firewallFor(plan, input.log);
   try {
     opened = await openVrrpActions({
       interfaces: table,
       dontRelease: !input.settings.releaseOnStop,
       pacing: plan.actions.pacing,
       vmacPrefix: plan.actions.vmacPrefix,
-      firewall: firewallFor(plan, input.log),
+      firewall,
       log: (message) => {
         // keepalived 2.2.7 says this only with -D (vrrp.c vrrp_send_update).
         if (!input.settings.logDetail && / Sending\/queueing (gratuitous ARPs|Unsolicited Neighbour Adverts) on /.test(message)) return;
@@ -134,7 +142,7 @@ export async function openVrrpProcess(config: Config, input: OpenProcessInput): 
   const report = await opened.actions.setStatics(plan.statics);
   if (report.results.some((r) => r.outcome.result === 'failed')) input.log.warn('some static addresses, routes or rules could not be installed (see above)');
   const process: VrrpProcess = {
-    ...input, table, opened, startedAtMs, alerts: new AlertRecorder(), fifos: new FifoSet(input.scripts, input.log),
+    ...input, table, opened, startedAtMs, firewall: firewall !== false, alerts: new AlertRecorder(), fifos: new FifoSet(input.scripts, input.log),
   };
   return { process, plan };
 }

@@ -24,6 +24,9 @@
  * nothing leaves the running generation alone (only fifo_write_vrrp_states_on_reload's
  * lines are written), so a MASTER does not re-announce for nothing.
  *
+ * The nftables table is decided at start-up, as keepalived does: a reload that brings the
+ * first no_accept or use_vmac into a process started without one says it is not enforced.
+ *
  * Known difference: a MASTER resumed by a reload sends its GARP/NA bursts again for every
  * address (the actions layer announces on every transition into MASTER); keepalived sends
  * one burst, and only when the reload added an address.
@@ -31,7 +34,7 @@
 import type { Config } from '../../config/model.js';
 import type { ApplyReport } from '../../supervisor/ipc.js';
 import { diffVrrpPlans, formatVrrpPlanDiff } from '../adapter/index.js';
-import { notifyDispatcher, planFor, registerInstances, type VrrpProcess } from './assembly.js';
+import { needsFirewall, notifyDispatcher, planFor, registerInstances, type VrrpProcess } from './assembly.js';
 import { Generation, type ResumeState } from './generation.js';
 import { Tracking } from './tracking.js';
 
@@ -52,6 +55,11 @@ export async function reloadGeneration(current: Generation, config: Config, p: V
   }
   const failed: string[] = [];
   const actions = p.opened.actions;
+  if (!p.firewall && needsFirewall(plan)) {
+    const line = 'no_accept, strict mode or use_vmac added at a reload: the process started without an nftables table, so they are not enforced until keepalived restarts';
+    p.log.warn(line);
+    failed.push(line);
+  }
 
   for (const r of diff.removed) {
     await current.deleteInstance(r.name, r.reportWhenFault);
