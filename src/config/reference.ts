@@ -5,15 +5,16 @@
  */
 import { rootBlock } from './root.js';
 import type { BlockInfo, KeywordInfo } from './schema/types.js';
+import { isSupported } from './support.js';
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-function keywordRow(kw: KeywordInfo): string {
+function keywordRow(kw: KeywordInfo, blockName: string): string {
   const names = [kw.name, ...kw.aliases.map((a) => (a.deprecated ? `${a.name} (deprecated)` : a.name))].map((n) => `\`${n}\``).join(', ');
   const since = kw.since ? ` (keepalived ${kw.since}+)` : '';
-  const status = kw.support === 'supported' ? 'supported' : 'recognised';
+  const status = isSupported(blockName, kw) ? 'supported' : 'recognised';
   return `| ${names} | ${escapeCell(kw.syntax ? `\`${kw.syntax}\`` : '')} | ${escapeCell(kw.default ?? '')} | ${kw.tag} | ${status} | ${escapeCell(kw.doc + since)} |`;
 }
 
@@ -42,7 +43,7 @@ export function countKeywords(root: BlockInfo = rootBlock): { total: number; sup
   for (const { block } of sections(root)) {
     for (const kw of block.keywords) {
       total++;
-      if (kw.support === 'supported') supported++;
+      if (isSupported(block.name, kw)) supported++;
     }
   }
   return { total, supported };
@@ -66,7 +67,7 @@ Tags follow the keyword census: CORE (in most real configs), COMMON, RARE.
     if (block.lineSyntax) out += `\nEach line: \`${block.lineSyntax}\`\n`;
     if (block.keywords.length === 0) continue;
     out += '\n| keyword | syntax | default | tag | status | description |\n|---|---|---|---|---|---|\n';
-    out += block.keywords.map(keywordRow).join('\n') + '\n';
+    out += block.keywords.map((kw) => keywordRow(kw, block.name)).join('\n') + '\n';
   }
   return out;
 }

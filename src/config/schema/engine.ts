@@ -10,6 +10,7 @@
  */
 import { ConfigValueError, type SourceLocation } from '../diagnostics.js';
 import type { Stmt } from '../tree.js';
+import { isSupported } from '../support.js';
 import type { Alias, BlockSpec, CompileContext, Keyword, PrintStmt } from './types.js';
 
 interface Entry<M> {
@@ -80,7 +81,7 @@ export function applyBlock<M>(spec: BlockSpec<M>, model: M, stmts: readonly Stmt
     const { kw, alias } = entry;
     // A notice, not a warning: keepalived accepts these and its -t still exits 0.
     if (alias?.deprecated) ctx.diags.notice(`'${alias.name}' is deprecated, use '${kw.name}'`, stmt.keyword.loc, alias.name);
-    if (kw.support === 'recognised') noteUnsupported(ctx, kw, stmt.keyword.loc);
+    if (!isSupported(spec.name, kw)) noteUnsupported(ctx, kw, stmt.keyword.loc);
     guarded(ctx, kw.name, stmt.keyword.loc, () => kw.apply(model, stmt, ctx));
   }
   if (spec.finish) {

@@ -12,5 +12,6 @@ test('reference: every keyword appears with its status', () => {
   const text = configurationReference();
   assert.match(text, /\| `vrrp_script` \|/);
   assert.match(text, /## vrrp_script\n/);
-  assert.match(text, /\| `interval` \| `1\.\.4294 \(seconds\)` \| 1 \| CORE \| recognised \|/);
+  assert.match(text, /\| `interval` \| `1\.\.4294 \(seconds\)` \| 1 \| CORE \| supported \|/);
+  assert.match(text, /\| `smtp_server` \| .* \| recognised \|/);
 });
