@@ -131,7 +131,10 @@ export async function runDemo(lab: Lab, print: (line: string) => void, signal: A
       describeFailover(lines, f);
       say(lines, `Master_Down_Interval of r2 is ${s(downMs('r2'))}: r2 waited ${s(f.masterAfterMs)} after the crash`);
       await r1.poll();
-      if (r1.holdsVip4) say(lines, "r1's kernel still has the VIP: a killed daemon removes nothing; the client follows r2's gratuitous ARP");
+      if (r1.holdsVip4) {
+        say(lines, "r1's kernel still has the VIP: a killed daemon removes nothing. The client follows r2's gratuitous ARP;");
+        if (f.pingGapMs === 0) say(lines, "until then r1's kernel kept answering its pings, which is why none were lost");
+      }
       return f;
     });
 
@@ -141,6 +144,11 @@ export async function runDemo(lab: Lab, print: (line: string) => void, signal: A
       await until(lab, signal, 'r2 to release the VIP', 3 * advertMs, () => !r2.holdsVip4);
       await until(lab, signal, "the client's ARP entry on r1", 3000, clientFollows('r1'));
       const f = lab.failover(t0, 'restart r1', 'r2')!;
+      const cleared = lab.timeline.since(t0).find((e) => e.kind === 'vip-removed' && e.family === 4 && e.router === 'r1');
+      const master = lab.timeline.since(t0).find((e) => e.kind === 'state' && e.state === 'MASTER' && e.router === 'r1');
+      if (cleared && master && cleared.at < master.at) {
+        say(lines, `r1's new daemon removed the VIP the crash had left, ${s(cleared.at - t0)} after the restart, before it was MASTER`);
+      }
       describeFailover(lines, f);
       return f;
     });

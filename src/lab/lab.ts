@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from './client.js';
-import { labPrefix } from './cleanup.js';
+import { labPrefix, namespacePidsSync } from './cleanup.js';
 import { routerFiles, type Implementation, type VrrpSettings } from './config.js';
 import { made, signalQuietly } from './process.js';
 import { Router, type DaemonStatus } from './router.js';
@@ -85,6 +85,7 @@ export class Lab {
   #cables: Record<RouterName, boolean> = { r1: true, r2: true };
   #measurement: { t0: number; cause: string; from?: RouterName } | null = null;
   #destroyed: Promise<void> | null = null;
+  #seenInside: number[] = [];
 
   private constructor(readonly options: LabOptions) {
     this.directory = mkdtempSync(join(tmpdir(), labPrefix()));
@@ -194,9 +195,12 @@ export class Lab {
     };
   }
 
-  /** Every pid the lab started (daemons, ping, monitors). */
-  pidsStarted(): number[] {
-    return [...this.routers.r1.pidsStarted, ...this.routers.r2.pidsStarted, ...this.client.pidsStarted];
+  /**
+   * Every pid the lab started (daemons, ping, monitors), and every process
+   * found inside its namespaces when the teardown began (the daemons' children).
+   */
+  pids(): number[] {
+    return [...new Set([...this.routers.r1.pidsStarted, ...this.routers.r2.pidsStarted, ...this.client.pidsStarted, ...this.#seenInside])];
   }
 
   /** Removes everything; idempotent. Throws if something could not be removed. */
@@ -206,13 +210,14 @@ export class Lab {
   }
 
   async #teardown(): Promise<void> {
+    this.#seenInside = Object.values(this.topology.namespaces).flatMap(namespacePidsSync);
     await Promise.all(ROUTER_NAMES.map((name) => this.routers[name].dispose().catch(() => undefined)));
     await this.client.dispose().catch(() => undefined);
     const problems: string[] = [];
     await this.topology.destroy().catch((error: Error) => problems.push(error.message));
     rmSync(this.directory, { recursive: true, force: true });
     made.directories.delete(this.directory);
-    const alive = this.pidsStarted().filter((pid) => signalQuietly(pid, 0) && !isZombie(pid));
+    const alive = this.pids().filter((pid) => signalQuietly(pid, 0) && !isZombie(pid));
     if (alive.length) problems.push(`processes still running: ${alive.join(', ')}`);
     if (problems.length) throw new Error(`lab cleanup: ${problems.join('; ')}`);
   }

@@ -100,7 +100,7 @@ async function main(): Promise<number> {
       implementations: options.implementations,
       vrrp: options.vrrp,
       namespaces: Object.values(lab.topology.namespaces),
-      pids: lab.pidsStarted(),
+      pids: lab.pids(),
       cleanup: { ok: cleanupError === undefined, error: cleanupError },
     }, null, 2)}\n`);
   }

@@ -65,7 +65,7 @@ export class Router {
   exitText: string | undefined;
   /** Last lines of the daemon's log. */
   readonly logTail: string[] = [];
-  /** Every pid this router's daemons had (for the post-exit check that none is left). */
+  /** Every pid started for this router: daemons and the monitor (for the check that none is left). */
   readonly pidsStarted: number[] = [];
 
   #daemon: LineProcess | null = null;
@@ -121,6 +121,7 @@ export class Router {
     this.#log = createWriteStream(this.files.log, { flags: 'a' });
     this.#monitor = new LineProcess(['ip', '-o', '-n', this.topology.namespaces[this.name], 'monitor', 'address'],
       (line) => this.#onMonitorLine(line));
+    this.pidsStarted.push(this.#monitor.pid);
   }
 
   /** Starts the daemon (if not running). */

@@ -45,7 +45,6 @@ export interface LabEvent {
 
 export class Timeline {
   readonly events: LabEvent[] = [];
-  readonly #listeners = new Set<(event: LabEvent) => void>();
   /** Kept this many events; older ones are dropped (a long interactive session). */
   readonly #limit: number;
 
@@ -56,41 +55,10 @@ export class Timeline {
   push(event: LabEvent): void {
     this.events.push(event);
     if (this.events.length > this.#limit) this.events.splice(0, this.events.length - this.#limit);
-    for (const listener of [...this.#listeners]) listener(event);
   }
 
   since(t0: number): LabEvent[] {
     return this.events.filter((e) => e.at >= t0);
-  }
-
-  /** The first event at or after t0 that matches, waiting up to timeoutMs for it. Null on timeout. */
-  waitFor(match: (event: LabEvent) => boolean, t0: number, timeoutMs: number): Promise<LabEvent | null> {
-    const seen = this.events.find((e) => e.at >= t0 && match(e));
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => {
-      const listener = (event: LabEvent) => {
-        if (event.at < t0 || !match(event)) return;
-        finish(event);
-      };
-      const timer = setTimeout(() => finish(null), timeoutMs);
-      const finish = (event: LabEvent | null) => {
-        clearTimeout(timer);
-        this.#listeners.delete(listener);
-        resolve(event);
-      };
-      this.#listeners.add(listener);
-    });
-  }
-
-  /** The state a router last reported at or before `at` (from its FIFO), if any since its daemon started. */
-  stateAt(router: RouterName, at: number): string | undefined {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.at > at || e.router !== router) continue;
-      if (e.kind === 'state') return e.state;
-      if (e.kind === 'daemon') return undefined; // started or died after its last state line
-    }
-    return undefined;
   }
 }
 
@@ -145,7 +113,7 @@ const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms /
 
 /** One line: "crash r1: r2 MASTER after 3.612 s, VIP on r2 3.613 s, ...". */
 export function formatFailover(s: FailoverSummary): string {
-  if (!s.to) return `${s.cause}: no new MASTER yet`;
+  if (!s.to) return `${s.cause}: no new MASTER so far`;
   const parts = [`${s.to} MASTER after ${seconds(s.masterAfterMs)}`];
   parts.push(s.vipOnToAfterMs === undefined ? `VIP was already on ${s.to}` : `VIP added on ${s.to} at ${seconds(s.vipOnToAfterMs)}`);
   if (s.from) {

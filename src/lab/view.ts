@@ -60,7 +60,7 @@ const KEYS = 'keys: 1/2 crash · s1/s2 stop · r1/r2 (re)start · p1/p2 priority
 const WHY = [
   'crash = SIGSTOP, then SIGKILL, of every process of the daemon. A plain kill -9 of the parent is not',
   'a crash: the VRRP child notices, sends priority 0 and hands over at once, as keepalived does.',
-  'A crashed daemon removes nothing: its VIP stays on its eth0 until it is started again.',
+  'A crashed daemon removes nothing: its VIP stays on its eth0 until a daemon is started there again.',
 ];
 
 /** Word-wraps to `width` columns, continuation lines indented by `indent`. */
@@ -87,7 +87,7 @@ export function render(snap: Snapshot, opts: RenderOptions): string[] {
 
   lines.push(`${paint('1', 'keepalived-ts lab')}  VRRPv${opts.vrrpVersion} · VRID 42 · advert ${opts.advertInt} s · VIP ${LAN.vip4} (+${LAN.vip6})  up ${uptime} s`);
   lines.push('─'.repeat(Math.min(w, 100)));
-  lines.push(`${'router'.padEnd(7)} ${'daemon'.padEnd(14)} ${'pid'.padEnd(8)} ${'state'.padEnd(9)} ${'priority'.padEnd(18)} ${'VIP'.padEnd(11)} cable`);
+  lines.push(`${'router'.padEnd(7)} ${'daemon'.padEnd(14)} ${'pid'.padEnd(8)} ${'state'.padEnd(9)} ${'priority'.padEnd(18)} ${'VIP'.padEnd(16)} cable`);
   for (const r of snap.routers) {
     const state = routerState(r);
     const cell = (text: string, width: number, code?: string) => (code ? paint(code, text.padEnd(width)) : text.padEnd(width));
@@ -95,7 +95,7 @@ export function render(snap: Snapshot, opts: RenderOptions): string[] {
     const priority = `${r.reportedPriority ?? '—'} (${r.basePriority}${tracked})`;
     const vip = r.holdsVip4 || r.holdsVip6 ? `● ${[r.holdsVip4 ? 'v4' : '', r.holdsVip6 ? 'v6' : ''].filter(Boolean).join('+')}` : '·';
     const stale = (r.holdsVip4 && state !== 'MASTER') ? ' (stale)' : '';
-    lines.push(`${r.name.padEnd(7)} ${r.implementation.padEnd(14)} ${String(r.pid ?? '—').padEnd(8)} ${cell(state, 9, stateColor[state] ?? '2')} ${priority.padEnd(18)} ${cell(vip + stale, 11, r.holdsVip4 ? '1' : undefined)} ${r.cablePlugged ? 'plugged' : paint('1;31', 'UNPLUGGED')}`);
+    lines.push(`${r.name.padEnd(7)} ${r.implementation.padEnd(14)} ${String(r.pid ?? '—').padEnd(8)} ${cell(state, 9, stateColor[state] ?? '2')} ${priority.padEnd(18)} ${cell(vip + stale, 16, r.holdsVip4 ? '1' : undefined)} ${r.cablePlugged ? 'plugged' : paint('1;31', 'UNPLUGGED')}`);
   }
   for (const r of snap.routers) {
     if (r.status !== 'exited') continue;
@@ -115,7 +115,7 @@ export function render(snap: Snapshot, opts: RenderOptions): string[] {
   for (const e of snap.events) lines.push(...wrap(` ${since(e.at)}  ${e.text}`, w, 15));
   lines.push('');
   lines.push(...wrap(KEYS, w, 6));
-  for (const l of WHY) lines.push(paint('2', l));
+  for (const l of wrap(WHY.join(' '), w, 0)) lines.push(paint('2', l));
   if (opts.busy) lines.push(paint('1', `… ${opts.busy}`));
   else if (opts.message) lines.push(paint('1', `> ${opts.message}`));
   return lines;
@@ -182,7 +182,8 @@ export async function runInteractive(lab: Lab, abort: Promise<unknown>): Promise
     while (!quit && !aborted) {
       await lab.poll().catch(() => undefined);
       const frame = render(lab.snapshot(10), {
-        width: out.columns ?? 100, color, advertInt: lab.options.vrrp.advertInt, vrrpVersion: lab.options.vrrp.version, message, busy,
+        // A terminal that reports no size (0 columns) gets a sensible width.
+        width: out.columns >= 40 ? out.columns : 100, color, advertInt: lab.options.vrrp.advertInt, vrrpVersion: lab.options.vrrp.version, message, busy,
       });
       out.write(`\x1b[H${frame.map((l) => `${l}\x1b[K`).join('\n')}\n\x1b[J`);
       await new Promise<void>((resolve) => {
