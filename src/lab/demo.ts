@@ -53,6 +53,10 @@ async function until(lab: Lab, signal: AbortSignal, what: string, timeoutMs: num
       lastPoll = performance.now();
     }
     if (condition()) return;
+    for (const name of ROUTER_NAMES) {
+      const r = lab.routers[name];
+      if (r.status === 'exited') throw new StepFailed(`${name}'s daemon ended on its own (${r.exitText}) while waiting for ${what}`);
+    }
     if (performance.now() > deadline) throw new StepFailed(`timed out after ${(timeoutMs / 1000).toFixed(1)} s waiting for ${what}`);
     await sleep(50);
   }

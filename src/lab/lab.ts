@@ -15,13 +15,13 @@
  * actually happened — who became MASTER, when the VIP and the client's ARP
  * moved, how long ping went unanswered — from the timeline.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from './client.js';
 import { labPrefix, namespacePidsSync } from './cleanup.js';
 import { routerFiles, type Implementation, type VrrpSettings } from './config.js';
-import { made, signalQuietly } from './process.js';
+import { isRunning, made } from './process.js';
 import { Router, type DaemonStatus } from './router.js';
 import { summarizeFailover, Timeline, type FailoverSummary, type LabEvent } from './timeline.js';
 import { ROUTER_NAMES, Topology, type RouterName } from './topology.js';
@@ -217,19 +217,9 @@ export class Lab {
     await this.topology.destroy().catch((error: Error) => problems.push(error.message));
     rmSync(this.directory, { recursive: true, force: true });
     made.directories.delete(this.directory);
-    const alive = this.pids().filter((pid) => signalQuietly(pid, 0) && !isZombie(pid));
+    const alive = this.pids().filter(isRunning);
     if (alive.length) problems.push(`processes still running: ${alive.join(', ')}`);
     if (problems.length) throw new Error(`lab cleanup: ${problems.join('; ')}`);
-  }
-}
-
-/** A zombie has exited; only its exit status waits to be collected. Gone counts as exited too. */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
-  } catch {
-    return true;
   }
 }
 

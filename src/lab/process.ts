@@ -189,11 +189,33 @@ export function descendantsSync(pid: number): number[] {
  * (SIGKILL). Frozen first, nobody in the group can notice another member die
  * and react (a VRRP child seeing its parent go would send a priority 0 advert).
  */
-export function killProcessGroupSync(pgid: number): void {
+export function killProcessGroupSync(pgid: number): number[] {
   const members = [pgid, ...descendantsSync(pgid)];
   signalQuietly(-pgid, 'SIGSTOP');
   for (const pid of members) signalQuietly(pid, 'SIGSTOP');
   signalQuietly(-pgid, 'SIGKILL');
   for (const pid of members) signalQuietly(pid, 'SIGKILL');
   made.groups.delete(pgid);
+  return members;
+}
+
+/** True while `pid` runs (a zombie has exited: only its status waits to be collected). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until none of `pids` runs, at most `timeoutMs`; returns those still running. */
+export async function waitGone(pids: readonly number[], timeoutMs: number): Promise<number[]> {
+  const deadline = performance.now() + timeoutMs;
+  let left = pids.filter(isRunning);
+  while (left.length && performance.now() < deadline) {
+    await sleep(20);
+    left = left.filter(isRunning);
+  }
+  return left;
 }

@@ -27,10 +27,10 @@
  *   gains or loses the VIP; the daemon's console log, kept in a file and in a
  *   short ring for the screen and for error reports.
  */
-import { closeSync, constants as fs, openSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, constants as fs, createWriteStream, openSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { Socket } from 'node:net';
 import { daemonArgv, keepalivedConf, BASE_PRIORITY, INSTANCE_NAME, type Implementation, type RouterFiles, type VrrpSettings } from './config.js';
-import { LineProcess, run, sleep, killProcessGroupSync, type Line } from './process.js';
+import { killProcessGroupSync, LineProcess, run, sleep, waitGone, type Line } from './process.js';
 import type { Timeline } from './timeline.js';
 import { LAN, type RouterName, type Topology } from './topology.js';
 
@@ -127,6 +127,10 @@ export class Router {
   /** Starts the daemon (if not running). */
   start(): void {
     if (this.running) return;
+    // A crashed daemon leaves its pid files behind (a rebooted machine would start with an empty /run).
+    // They are stale, but the daemon's own check (kill(pid, 0)) would count a killed child that init
+    // has not reaped yet, or a process that reused the pid, as "already running" and refuse to start.
+    for (const file of [this.files.pidParent, this.files.pidVrrp, this.files.pidChecker, this.files.pidBfd]) rmSync(file, { force: true });
     this.vrrpState = undefined;
     this.reportedPriority = undefined;
     this.exitText = undefined;
@@ -155,9 +159,9 @@ export class Router {
     const daemon = this.#daemon;
     if (!daemon?.running) return;
     this.status = 'crashed';
-    killProcessGroupSync(daemon.pid);
-    this.#event('daemon', `${this.name}: daemon frozen (SIGSTOP) and killed (SIGKILL), pid ${daemon.pid} and its children`);
-    await Promise.race([daemon.exited, sleep(2000)]);
+    const members = killProcessGroupSync(daemon.pid);
+    this.#event('daemon', `${this.name}: daemon frozen (SIGSTOP) and killed (SIGKILL): pid ${members.join(', ')}`);
+    await waitGone(members, 2000);
   }
 
   /** The orderly stop: SIGTERM, then (after `graceMs`) the crash path. */
@@ -169,8 +173,7 @@ export class Router {
     const stopped = await Promise.race([daemon.exited.then(() => true), sleep(graceMs).then(() => false)]);
     if (!stopped) {
       this.#event('note', `${this.name}: daemon did not stop within ${graceMs / 1000} s of SIGTERM; killing it`);
-      killProcessGroupSync(daemon.pid);
-      await Promise.race([daemon.exited, sleep(2000)]);
+      await waitGone(killProcessGroupSync(daemon.pid), 2000);
     } else {
       // A child that outlived its parent (it should not) is killed with the group.
       killProcessGroupSync(daemon.pid);

@@ -73,8 +73,8 @@ export class Topology {
   }
 
   /** `ip -n <namespace> ...`. */
-  ip(role: NamespaceRole, ...args: string[]): Promise<unknown> {
-    return run(['ip', '-n', this.namespaces[role], ...args]);
+  async ip(role: NamespaceRole, ...args: string[]): Promise<void> {
+    await run(['ip', '-n', this.namespaces[role], ...args]);
   }
 
   /** `ip -j -n <namespace> ...`, parsed. */

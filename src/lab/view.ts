@@ -56,6 +56,7 @@ export interface RenderOptions {
   readonly busy?: string;
 }
 
+const STARTING = 'starting both routers…';
 const KEYS = 'keys: 1/2 crash · s1/s2 stop · r1/r2 (re)start · p1/p2 priority 0 → -100 → +100 · c1/c2 cable · q quit';
 const WHY = [
   'crash = SIGSTOP, then SIGKILL, of every process of the daemon. A plain kill -9 of the parent is not',
@@ -138,7 +139,7 @@ export async function runInteractive(lab: Lab, abort: Promise<unknown>): Promise
   const input = process.stdin;
   const color = out.hasColors?.() === true && !process.env.NO_COLOR;
   let pending: Prefix | null = null;
-  let message: string | undefined = 'starting both routers…';
+  let message: string | undefined = STARTING;
   let busy: string | undefined;
   let quit = false;
   let wake: () => void = () => undefined;
@@ -181,6 +182,7 @@ export async function runInteractive(lab: Lab, abort: Promise<unknown>): Promise
     lab.startRouters();
     while (!quit && !aborted) {
       await lab.poll().catch(() => undefined);
+      if (message === STARTING && Object.values(lab.routers).some((r) => r.vrrpState)) message = undefined;
       const frame = render(lab.snapshot(10), {
         // A terminal that reports no size (0 columns) gets a sensible width.
         width: out.columns >= 40 ? out.columns : 100, color, advertInt: lab.options.vrrp.advertInt, vrrpVersion: lab.options.vrrp.version, message, busy,

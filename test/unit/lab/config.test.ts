@@ -10,7 +10,7 @@ import {
   BASE_PRIORITY, checkVrrpSettings, daemonArgv, DEFAULT_VRRP, INSTANCE_NAME, keepalivedConf, masterDownInterval,
   routerFiles, VIRTUAL_ROUTER_ID,
 } from '../../../src/lab/config.js';
-import { parseArgs, UsageError } from '../../../src/lab/options.js';
+import { parseArgs, UsageError } from '../../../src/lab/main.js';
 import { LAN } from '../../../src/lab/topology.js';
 
 for (const router of ['r1', 'r2'] as const) {
