@@ -143,6 +143,7 @@ export async function runDemo(lab: Lab, print: (line: string) => void, signal: A
     });
 
     await step('restart', 'Restart r1: it preempts r2 (priority 150 > 100)', async (lines) => {
+      const staleVip = r1.holdsVip4;
       const t0 = await lab.act({ kind: 'restart', router: 'r1' });
       await until(lab, signal, 'r1 MASTER with the VIP and r2 BACKUP', startupMs + downMs('r1') + 2 * advertMs, settled('r1', 'r2'));
       await until(lab, signal, 'r2 to release the VIP', 3 * advertMs, () => !r2.holdsVip4);
@@ -152,6 +153,8 @@ export async function runDemo(lab: Lab, print: (line: string) => void, signal: A
       const master = lab.timeline.since(t0).find((e) => e.kind === 'state' && e.state === 'MASTER' && e.router === 'r1');
       if (cleared && master && cleared.at < master.at) {
         say(lines, `r1's new daemon removed the VIP the crash had left, ${s(cleared.at - t0)} after the restart, before it was MASTER`);
+      } else if (staleVip) {
+        say(lines, "r1's new daemon kept the VIP the crash had left on eth0 while it was BACKUP");
       }
       describeFailover(lines, f);
       return f;

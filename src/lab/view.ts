@@ -61,7 +61,7 @@ const KEYS = 'keys: 1/2 crash · s1/s2 stop · r1/r2 (re)start · p1/p2 priority
 const WHY = [
   'crash = SIGSTOP, then SIGKILL, of every process of the daemon. A plain kill -9 of the parent is not',
   'a crash: the VRRP child notices, sends priority 0 and hands over at once, as keepalived does.',
-  'A crashed daemon removes nothing: its VIP stays on its eth0 until a daemon is started there again.',
+  'A crashed daemon removes nothing: its VIP stays on its eth0.',
 ];
 
 /** Word-wraps to `width` columns, continuation lines indented by `indent`. */

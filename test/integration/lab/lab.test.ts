@@ -129,7 +129,7 @@ function assertStory(report: Report, output: string, pid: number): void {
   assert.equal(crash?.to, 'r2');
   assert.ok(crash.complete);
   // The crash is silent: r2 waits out Master_Down_Interval from r1's last advert (at most one interval before the crash).
-  assert.ok(crash.masterAfterMs! > down - 1000 - 100 && crash.masterAfterMs! < down + 500, `crash failover ${crash.masterAfterMs} ms`);
+  assert.ok(crash.masterAfterMs! > down - 1000 - 100 && crash.masterAfterMs! < down + 1000, `crash failover ${crash.masterAfterMs} ms`);
   assert.ok(crash.vipOnToAfterMs !== undefined, 'the VIP appeared in r2\'s kernel');
   assert.equal(crash.vipOffFromAfterMs, undefined, 'a killed daemon removes nothing');
   assert.ok(crash.arpToAfterMs !== undefined, "the client's ARP moved to r2");
@@ -215,7 +215,7 @@ function plain(text: string): string {
 
 test('the interactive view on a terminal: MASTER shown, key 1 crashes r1 and the VIP moves, q removes everything', { timeout: 90_000 }, async (t) => {
   // script(1) gives the lab a pseudo-terminal; what we write to its stdin are the keys.
-  const child = spawn('script', ['-qfec', `stty cols 120 rows 60; exec ${LAB} --r1 keepalived --r2 keepalived`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', `stty cols 120 rows 60; exec ${LAB}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
   child.stdout!.on('data', (chunk: Buffer) => { screen += chunk.toString('utf8'); });
   const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
@@ -234,11 +234,11 @@ test('the interactive view on a terminal: MASTER shown, key 1 crashes r1 and the
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  await waitScreen(/r1\s+keepalived\s+\d+\s+MASTER[^\n]*● v4\+v6/, 30_000);
+  await waitScreen(/r1\s+keepalived-ts\s+\d+\s+MASTER[^\n]*● v4\+v6/, 30_000);
   await waitScreen(/ARP entry 02:4b:41:00:00:01 = r1/, 5_000);
   child.stdin!.write('1');
   await waitScreen(/crash r1: r2 MASTER after \d+\.\d+ s/, 15_000);
-  await waitScreen(/r1\s+keepalived\s+—\s+crashed/, 2_000);
+  await waitScreen(/r1\s+keepalived-ts\s+—\s+crashed/, 2_000);
   await waitScreen(/ARP entry 02:4b:41:00:00:02 = r2/, 5_000);
   child.stdin!.write('q');
   assert.equal(await exited, 0, plain(screen.slice(-3000)));
