@@ -103,6 +103,17 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
     }
   }
 
+  /**
+   * At start-up (not at a reload): removes whatever of this instance's VIPs,
+   * eVIPs, routes and rules a previous run left in the kernel — a crashed
+   * daemon's VIPs would otherwise keep answering while we are BACKUP
+   * (keepalived vrrp_restore_interfaces_startup). Returns what was really there.
+   */
+  async clearLeftovers(): Promise<NetItem[]> {
+    const report = await this.net.remove({ force: true });
+    return report.results.filter((r) => r.outcome.result === 'done').map((r) => r.item);
+  }
+
   /** Resolves when the kernel has caught up with every transition seen so far. */
   settled(): Promise<void> {
     return this.net.settled();

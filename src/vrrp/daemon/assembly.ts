@@ -29,7 +29,7 @@ import { openInterfaceTable, type InterfaceTable } from '../../net/netlink/index
 import type { ChildSettings } from '../../supervisor/ipc.js';
 import { ChildStartError } from '../../supervisor/subsystem.js';
 import { interfaceTableFacts, planVrrp, stableKey, systemPlanEnvironment, type KeptInstance, type VrrpPlan } from '../adapter/index.js';
-import { openVrrpActions, type InstanceActions, type OpenedVrrpActions, type VrrpActions, type VrrpFirewallOptions } from '../actions/index.js';
+import { describeItem, openVrrpActions, type InstanceActions, type OpenedVrrpActions, type VrrpActions, type VrrpFirewallOptions } from '../actions/index.js';
 import type { LinkRef } from '../io/index.js';
 import { AlertRecorder, NotifyDispatcher, NotifyFifo, type FifoSpec } from '../notify/index.js';
 
@@ -164,9 +164,16 @@ export interface Registered {
 /**
  * Registers every instance of the plan with the actions layer, in configuration order; a
  * reload's kept instances (`kept`, by new name) replace their predecessors in place. Then
- * the firewall is applied, so no instance can become MASTER before its rules exist.
+ * the firewall is applied, so no instance can become MASTER before its rules exist. At
+ * start-up (`clearLeftovers`) each new instance first removes what a previous run left.
  */
-export async function registerInstances(actions: VrrpActions, plan: VrrpPlan, log: LogPort, kept: ReadonlyMap<string, KeptInstance> = new Map()): Promise<Registered> {
+export async function registerInstances(
+  actions: VrrpActions,
+  plan: VrrpPlan,
+  log: LogPort,
+  kept: ReadonlyMap<string, KeptInstance> = new Map(),
+  options: { clearLeftovers?: boolean } = {},
+): Promise<Registered> {
   const out: Registered = { actions: new Map(), vmacs: new Map(), faults: new Map() };
   for (const p of plan.instances) {
     const k = kept.get(p.name);
@@ -175,6 +182,10 @@ export async function registerInstances(actions: VrrpActions, plan: VrrpPlan, lo
         ? await actions.replaceInstance(k.previous, p.definition, { vips: k.vips.removed, evips: k.evips.removed, routes: k.routes.removed, rules: k.rules.removed })
         : await actions.addInstance(p.definition);
       out.actions.set(p.name, ia);
+      if (options.clearLeftovers && !k) {
+        const left = await ia.clearLeftovers();
+        if (left.length > 0) log.info(`(${p.name}) removing ${left.length} VIP/route/rule(s) left by a previous run: ${left.map(describeItem).join(', ')}`);
+      }
       const vmac = p.transport.vmacName !== undefined ? actions.vmacs.handles.find((h) => h.name === p.transport.vmacName) : undefined;
       if (vmac) out.vmacs.set(p.name, { name: vmac.name, index: vmac.index });
     } catch (err) {

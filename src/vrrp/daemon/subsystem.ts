@@ -54,7 +54,7 @@ export class VrrpSubsystem implements Subsystem {
     this.#ctx = ctx;
     const { process: p, plan } = await openVrrpProcess(config, { log: ctx.log, settings: ctx.settings, scripts: ctx.scripts });
     try {
-      const registered = await registerInstances(p.opened.actions, plan, ctx.log);
+      const registered = await registerInstances(p.opened.actions, plan, ctx.log, new Map(), { clearLeftovers: true });
       const generation = new Generation({
         plan, config, log: ctx.log, settings: ctx.settings, table: p.table,
         actions: registered.actions, vmacs: registered.vmacs, setupFaults: registered.faults,

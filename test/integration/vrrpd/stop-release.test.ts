@@ -6,6 +6,9 @@
  * that: no priority 0, the VIP stays where it is, and the backup takes over only when the
  * master's silence reaches Master_Down_Interval.
  *
+ * A daemon starting where a previous run (here the -V one) left the VIP removes it first, so a
+ * BACKUP never answers for it (keepalived vrrp_restore_interfaces_startup).
+ *
  * The parent's death (SIGKILL of the keepalived-ts parent alone) is the same orderly stop:
  * the VRRP child sees its IPC channel close — keepalived's children get SIGTERM through
  * PR_SET_PDEATHSIG — sends priority 0 and releases its VIP.
@@ -81,7 +84,14 @@ test('SIGTERM: priority 0 on the wire, the backup takes over after Skew_Time, th
 
   // --- the parent dies: the child stops in order -------------------------------------------
   await b.waitState('VI_1', 'MASTER', 1000);
-  await r1.ip('addr', 'del', VIP_CIDR, 'dev', 'eth0'); // -V left it there
+  // --- start-up clears what a previous run left (keepalived vrrp_restore_interfaces_startup) ----
+  assert.deepEqual(await holders({ r1, r2 }, VIP_CIDR), ['r1', 'r2'], '-V left the VIP on r1 as well');
+  const low = lab.daemon(r1, 'r1low', conf('r1', 50));
+  await low.waitState('VI_1', 'BACKUP', 10_000);
+  await waitUntil('the leftover VIP gone from r1', async () => (await holders({ r1, r2 }, VIP_CIDR)).join() === 'r2', { timeoutMs: 2000 });
+  assert.ok(low.lines.some((l) => l.includes('(VI_1) removing 1 VIP/route/rule(s) left by a previous run')), low.lines.join('\n'));
+  assert.equal(await low.stop('SIGTERM'), 0);
+
   const a3 = lab.daemon(r1, 'r1orphan', conf('r1', 150));
   await a3.waitState('VI_1', 'MASTER', 10_000);
   const child = Number(/Starting VRRP child process, pid=(\d+)/.exec(a3.lines.join('\n'))?.[1]);
