@@ -191,6 +191,24 @@ export async function registerInstances(actions: VrrpActions, plan: VrrpPlan, lo
   return out;
 }
 
+/**
+ * Process start-up only, never a reload (keepalived vrrp_restore_interfaces_startup): each
+ * instance deletes its configured VIPs, eVIPs and virtual rules wherever they already are in
+ * the kernel — left by a crashed run, by -V, by hand — before any state machine runs, so a
+ * restarted BACKUP never holds a VIP the MASTER holds too. keepalived logs it with -D.
+ */
+export async function clearLeftovers(registered: Registered, plan: VrrpPlan, log: LogPort, logDetail: boolean): Promise<void> {
+  for (const p of plan.instances) {
+    const actions = registered.actions.get(p.name);
+    if (!actions) continue;
+    if (logDetail && p.definition.vips.length > 0) log.info(`(${p.name}) removing VIPs.`);
+    if (logDetail && p.definition.evips.length > 0) log.info(`(${p.name}) removing E-VIPs.`);
+    const report = await actions.clearLeftovers();
+    const gone = report.results.filter((r) => r.outcome.result === 'done');
+    if (gone.length > 0) log.info(`(${p.name}) removed ${gone.length} address(es) or rule(s) left from a previous run`);
+  }
+}
+
 export function notifyDispatcher(plan: VrrpPlan, p: VrrpProcess): NotifyDispatcher {
   return new NotifyDispatcher({
     runner: p.scripts,
