@@ -14,6 +14,10 @@
  *                          garp_lower_prio_delay later (nothing if the repeat is 0)
  *   split brain resolved   ours: the became-MASTER bursts again, since the other MASTER
  *                          may have pointed neighbours' caches at itself meanwhile
+ *   resumed by a reload    one burst of garp_master_repeat if the reload added an address
+ *                          (for every address, as keepalived: "a bit over the top"), no
+ *                          delayed burst; nothing if none was added. Refresh and
+ *                          extra-interface timers start again from the reload
  *   left MASTER            every timer stops and anything still queued is withdrawn
  *
  * A burst goes "for each repeat, for each address (VIPs, then eVIPs)", each message a
@@ -34,7 +38,7 @@ import type { AnnounceTarget, GarpPacer } from './garp-pacer.js';
 import type { Clock, GarpTimings, TimerHandle } from './types.js';
 
 /** Why a burst was sent, for logs and status. */
-export type BurstReason = 'master' | 'master-delayed' | 'refresh' | 'lower-priority' | 'lower-priority-delayed' | 'split-brain' | 'extra-interfaces';
+export type BurstReason = 'master' | 'master-delayed' | 'reload' | 'refresh' | 'lower-priority' | 'lower-priority-delayed' | 'split-brain' | 'extra-interfaces';
 
 export interface AnnouncerHooks {
   /** The instance's name, for logs about its messages. */
@@ -89,6 +93,19 @@ export class InstanceAnnouncer {
     this.#master = true;
     this.#announceAsNewMaster('master');
     const t = this.#timings;
+    if (t.masterRefreshMs > 0) this.#every('refresh', t.masterRefreshMs, () => this.#burst('refresh', t.masterRefreshRepeat));
+    if (t.extraIfIntervalMs > 0) this.#every('extraInterfaces', t.extraIfIntervalMs, () => this.#extraInterfaces());
+  }
+
+  /**
+   * A reload kept this MASTER (keepalived clear_diff_vrrp after restore_vrrp_state):
+   * `addedAddress` says whether the reload installed an address it did not have.
+   */
+  resumedMaster(addedAddress: boolean): void {
+    this.#cancelAll();
+    this.#master = true;
+    const t = this.#timings;
+    if (addedAddress) this.#burst('reload', t.masterRepeat);
     if (t.masterRefreshMs > 0) this.#every('refresh', t.masterRefreshMs, () => this.#burst('refresh', t.masterRefreshRepeat));
     if (t.extraIfIntervalMs > 0) this.#every('extraInterfaces', t.extraIfIntervalMs, () => this.#extraInterfaces());
   }

@@ -12,6 +12,22 @@
  *                                  those of the other members of its sync group)
  *   splitBrainResolved             announce again
  *
+ * Start-up and reloads, as keepalived 2.2.7 (vrrp.c vrrp_restore_interfaces_startup,
+ * restore_vrrp_state, clear_diff_vrrp; vrrp_scheduler.c vrrp_init_state):
+ *
+ *   process start-up               `clearLeftovers()`: every configured VIP, eVIP and virtual
+ *                                  rule is deleted, whoever put it there (a crashed run, an
+ *                                  operator), so that only the election decides; routes are
+ *                                  left alone, as keepalived does
+ *   INIT -> BACKUP or FAULT        an instance a reload kept while it was MASTER
+ *                                  (`resumeFrom('MASTER')`) and that does not resume as
+ *                                  MASTER (now faulty, its group not MASTER) drops the
+ *                                  addresses it held; with -V, every instance drops every
+ *                                  configured address (keepalived deletes them even unset)
+ *   INIT -> MASTER after a reload  a kept MASTER installs what the reload added and sends one
+ *                                  burst of garp_master_repeat only if an address was added
+ *                                  (nothing at all when none was); its refresh timer restarts
+ *
  * The FSM's transition from MASTER is already a fact when we hear of it, so removal never
  * waits for anything; installation is asynchronous (a netlink round trip), and if the
  * instance has left MASTER by the time the kernel answers, no announcement is started —
@@ -27,7 +43,7 @@
  */
 
 import { EventEmitter } from 'node:events';
-import type { InstanceEvent, VrrpState } from '../fsm/types.js';
+import type { InstanceEvent, TransitionCause, VrrpState } from '../fsm/types.js';
 import type { InstanceAnnouncer } from './announcer.js';
 import type { ApplyReport, ExternalRemoval, NetObjectSet } from './net-actions.js';
 import { describeItem, type NetItem } from './net-plan.js';
@@ -53,7 +69,10 @@ export interface InstanceActionsEvents {
 }
 
 export interface InstanceActionsOptions {
-  /** keepalived -V / --dont-release-vrrp: keep the VIPs on shutdown; delete forcefully on leaving MASTER. */
+  /**
+   * keepalived -V / --dont-release-vrrp: keep the VIPs on shutdown; delete forcefully on
+   * leaving MASTER and when starting (or resuming after a reload) in BACKUP or FAULT.
+   */
   readonly dontRelease?: boolean;
 }
 
@@ -68,6 +87,8 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
   readonly announcer: InstanceAnnouncer;
   readonly #options: InstanceActionsOptions;
   #state: VrrpState = 'INIT';
+  /** A reload kept this instance while it was MASTER: its addresses are in the kernel. */
+  #resumingMaster = false;
 
   constructor(name: string, net: NetObjectSet, announcer: InstanceAnnouncer, options: InstanceActionsOptions = {}) {
     super();
@@ -84,11 +105,28 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
     return this.#state;
   }
 
+  /**
+   * Process start-up, before any state machine runs (keepalived
+   * vrrp_restore_interfaces_startup): deletes every configured address and rule of this
+   * instance that is in the kernel, installed by whoever. Routes stay.
+   */
+  clearLeftovers(): Promise<ApplyReport> {
+    return this.net.remove({ force: true, categories: ['address', 'rule'] });
+  }
+
+  /**
+   * A reload kept this instance (keepalived restore_vrrp_state); `state` is the one it had.
+   * Call before its state machine starts again.
+   */
+  resumeFrom(state: VrrpState): void {
+    this.#resumingMaster = state === 'MASTER';
+  }
+
   /** Feed every InstanceEvent of the instance here (the FSM host's `emit`). */
   handle(event: InstanceEvent): void {
     switch (event.type) {
       case 'transition':
-        this.#transition(event.from, event.to);
+        this.#transition(event.from, event.to, event.cause);
         return;
       case 'masterRxLowerPriority':
         if (this.#state !== 'MASTER') return;
@@ -103,29 +141,36 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
     }
   }
 
-  /**
-   * At start-up (not at a reload): removes whatever of this instance's VIPs,
-   * eVIPs, routes and rules a previous run left in the kernel — a crashed
-   * daemon's VIPs would otherwise keep answering while we are BACKUP
-   * (keepalived vrrp_restore_interfaces_startup). Returns what was really there.
-   */
-  async clearLeftovers(): Promise<NetItem[]> {
-    const report = await this.net.remove({ force: true });
-    return report.results.filter((r) => r.outcome.result === 'done').map((r) => r.item);
-  }
-
   /** Resolves when the kernel has caught up with every transition seen so far. */
   settled(): Promise<void> {
     return this.net.settled();
   }
 
-  #transition(from: VrrpState, to: VrrpState): void {
+  #transition(from: VrrpState, to: VrrpState, cause: TransitionCause): void {
+    const resumingMaster = this.#resumingMaster;
+    this.#resumingMaster = false;
     this.#state = to;
     if (to === 'MASTER') {
+      const resumed = resumingMaster && from === 'INIT' && cause === 'reload';
       this.net.install().then((report) => {
         // Announce only what went in, and only if we are still MASTER.
-        if (this.#state === 'MASTER' && report.op === 'add') this.announcer.becameMaster();
+        if (this.#state !== 'MASTER' || report.op !== 'add') return;
+        if (!resumed) {
+          this.announcer.becameMaster();
+          return;
+        }
+        // keepalived restore_vrrp_state: one burst, and only if the reload added an address.
+        const added = report.results.some((r) => r.item.category === 'address' && r.outcome.result === 'done');
+        this.announcer.resumedMaster(added);
       }, (err: Error) => this.emit('error', err));
+      return;
+    }
+    if (from === 'INIT') {
+      // keepalived vrrp_init_state -> vrrp_restore_interface: starting anywhere but MASTER,
+      // an instance gives up what it may hold (forced: the kernel alone knows what is there).
+      if ((to === 'BACKUP' || to === 'FAULT') && (resumingMaster || this.#options.dontRelease)) {
+        this.net.remove({ force: true }).catch((err: Error) => this.emit('error', err));
+      }
       return;
     }
     if (from !== 'MASTER') return;

@@ -155,12 +155,15 @@ export class NetObjectSet extends EventEmitter<NetSetEvents> {
 
   /**
    * Deletes what is installed, in one batch; `force` deletes every item whether or not
-   * we installed it (keepalived -V, or leftovers of a previous run).
+   * we installed it (keepalived -V, or leftovers of a previous run). `categories` limits
+   * the removal to those kinds of item (keepalived's start-up clean-up leaves routes alone).
    */
-  remove(options: { force?: boolean } = {}): Promise<ApplyReport> {
+  remove(options: { force?: boolean; categories?: readonly NetItem['category'][] } = {}): Promise<ApplyReport> {
     this.#active = false;
     return this.#enqueue(() => {
-      const items = options.force ? [...this.items] : this.items.filter((i) => this.#installed.has(i));
+      const kinds = options.categories;
+      const items = (options.force ? [...this.items] : this.items.filter((i) => this.#installed.has(i)))
+        .filter((i) => kinds === undefined || kinds.includes(i.category));
       for (const i of items) this.#installed.delete(i);
       return this.#apply('delete', items);
     });

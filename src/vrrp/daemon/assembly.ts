@@ -29,7 +29,7 @@ import { openInterfaceTable, type InterfaceTable } from '../../net/netlink/index
 import type { ChildSettings } from '../../supervisor/ipc.js';
 import { ChildStartError } from '../../supervisor/subsystem.js';
 import { interfaceTableFacts, planVrrp, stableKey, systemPlanEnvironment, type KeptInstance, type VrrpPlan } from '../adapter/index.js';
-import { describeItem, openVrrpActions, type InstanceActions, type OpenedVrrpActions, type VrrpActions, type VrrpFirewallOptions } from '../actions/index.js';
+import { openVrrpActions, type InstanceActions, type OpenedVrrpActions, type VrrpActions, type VrrpFirewallOptions } from '../actions/index.js';
 import type { LinkRef } from '../io/index.js';
 import { AlertRecorder, NotifyDispatcher, NotifyFifo, type FifoSpec } from '../notify/index.js';
 
@@ -164,16 +164,9 @@ export interface Registered {
 /**
  * Registers every instance of the plan with the actions layer, in configuration order; a
  * reload's kept instances (`kept`, by new name) replace their predecessors in place. Then
- * the firewall is applied, so no instance can become MASTER before its rules exist. At
- * start-up (`clearLeftovers`) each new instance first removes what a previous run left.
+ * the firewall is applied, so no instance can become MASTER before its rules exist.
  */
-export async function registerInstances(
-  actions: VrrpActions,
-  plan: VrrpPlan,
-  log: LogPort,
-  kept: ReadonlyMap<string, KeptInstance> = new Map(),
-  options: { clearLeftovers?: boolean } = {},
-): Promise<Registered> {
+export async function registerInstances(actions: VrrpActions, plan: VrrpPlan, log: LogPort, kept: ReadonlyMap<string, KeptInstance> = new Map()): Promise<Registered> {
   const out: Registered = { actions: new Map(), vmacs: new Map(), faults: new Map() };
   for (const p of plan.instances) {
     const k = kept.get(p.name);
@@ -182,10 +175,6 @@ export async function registerInstances(
         ? await actions.replaceInstance(k.previous, p.definition, { vips: k.vips.removed, evips: k.evips.removed, routes: k.routes.removed, rules: k.rules.removed })
         : await actions.addInstance(p.definition);
       out.actions.set(p.name, ia);
-      if (options.clearLeftovers && !k) {
-        const left = await ia.clearLeftovers();
-        if (left.length > 0) log.info(`(${p.name}) removing ${left.length} VIP/route/rule(s) left by a previous run: ${left.map(describeItem).join(', ')}`);
-      }
       const vmac = p.transport.vmacName !== undefined ? actions.vmacs.handles.find((h) => h.name === p.transport.vmacName) : undefined;
       if (vmac) out.vmacs.set(p.name, { name: vmac.name, index: vmac.index });
     } catch (err) {
@@ -200,6 +189,24 @@ export async function registerInstances(
     log.error(`nftables: ${(err as Error).message} - no_accept is not enforced`);
   }
   return out;
+}
+
+/**
+ * Process start-up only, never a reload (keepalived vrrp_restore_interfaces_startup): each
+ * instance deletes its configured VIPs, eVIPs and virtual rules wherever they already are in
+ * the kernel — left by a crashed run, by -V, by hand — before any state machine runs, so a
+ * restarted BACKUP never holds a VIP the MASTER holds too. keepalived logs it with -D.
+ */
+export async function clearLeftovers(registered: Registered, plan: VrrpPlan, log: LogPort, logDetail: boolean): Promise<void> {
+  for (const p of plan.instances) {
+    const actions = registered.actions.get(p.name);
+    if (!actions) continue;
+    if (logDetail && p.definition.vips.length > 0) log.info(`(${p.name}) removing VIPs.`);
+    if (logDetail && p.definition.evips.length > 0) log.info(`(${p.name}) removing E-VIPs.`);
+    const report = await actions.clearLeftovers();
+    const gone = report.results.filter((r) => r.outcome.result === 'done');
+    if (gone.length > 0) log.info(`(${p.name}) removed ${gone.length} address(es) or rule(s) left from a previous run`);
+  }
 }
 
 export function notifyDispatcher(plan: VrrpPlan, p: VrrpProcess): NotifyDispatcher {

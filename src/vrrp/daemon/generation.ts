@@ -311,6 +311,7 @@ export class Generation {
         return { vips: d?.vips.length ?? 0, evips: d?.evips.length ?? 0 };
       },
       keepAddressesOnStop: !this.#in.settings.releaseOnStop,
+      releaseVips: this.#in.settings.releaseVipsOnSignal,
     });
     for (const line of lines) {
       if (line.rateLimitKey !== undefined) this.drops.note(line.rateLimitKey, line.text, line.level);

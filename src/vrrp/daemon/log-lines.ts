@@ -10,6 +10,8 @@
  *   (VI_1) Entering BACKUP STATE
  *   (VI_1) sent 0 priority                           with -D, a MASTER giving up on purpose
  *   (VI_1) setting VIPs. / (VI_1) removing VIPs.     with -D, when the addresses go in or out
+ *                                                    (and, with -V or -X, when an instance
+ *                                                    starts or resumes in BACKUP or FAULT)
  *   (VI_1) received lower priority (90) advert from 10.0.0.2 - discarding
  *   (VI_1) Received advert from 10.0.0.2 with lower priority 90, ours 100, forcing new election
  *   VRRP_Group(G1) Syncing instances to MASTER state
@@ -42,6 +44,8 @@ export interface LogLineContext {
   addressCounts(instance: string): { readonly vips: number; readonly evips: number };
   /** -V: a MASTER stopping keeps its addresses. */
   readonly keepAddressesOnStop: boolean;
+  /** -X (--release-vips). */
+  readonly releaseVips: boolean;
 }
 
 /** Leaving MASTER for these reasons sends a priority-0 advert on purpose (keepalived advF). */
@@ -49,16 +53,38 @@ const PRIORITY_ZERO_CAUSES: ReadonlySet<TransitionCause> = new Set<TransitionCau
 
 const info = (text: string): EventLine => ({ level: 'info', text });
 
+/** keepalived vrrp_handle_ipaddress, with -D: "(VI_1) setting VIPs." / "(VI_1) removing E-VIPs." */
+function addressLines(instance: string, verb: 'sett' | 'remov', ctx: LogLineContext): EventLine[] {
+  const counts = ctx.addressCounts(instance);
+  const out: EventLine[] = [];
+  if (counts.vips > 0) out.push(info(`(${instance}) ${verb}ing VIPs.`));
+  if (counts.evips > 0) out.push(info(`(${instance}) ${verb}ing E-VIPs.`));
+  return out;
+}
+
+/**
+ * keepalived vrrp_init_state calls vrrp_restore_interface for every instance that does not
+ * go straight to MASTER, at start-up and at each reload; it goes through the address
+ * removal (and logs it) when the instance had its VIPs set (a reloaded MASTER), with -V, or
+ * with -X — the only trace -X leaves in 2.2.7, whose removal still deletes only addresses
+ * it had set (or every one with -V).
+ */
+function initRestoreLines(event: Extract<RuntimeEvent, { type: 'transition' }>, ctx: LogLineContext): EventLine[] {
+  if (!ctx.logDetail || event.from !== 'INIT' || (event.to !== 'BACKUP' && event.to !== 'FAULT')) return [];
+  const hadVips = event.cause === 'reload' && ctx.stateBeforeReload(event.instance) === 'MASTER';
+  return hadVips || ctx.releaseVips || ctx.keepAddressesOnStop ? addressLines(event.instance, 'remov', ctx) : [];
+}
+
 function transitionLines(event: Extract<RuntimeEvent, { type: 'transition' }>, ctx: LogLineContext): EventLine[] {
   const who = `(${event.instance})`;
-  const out: EventLine[] = [];
+  const out: EventLine[] = initRestoreLines(event, ctx);
   if (event.cause === 'reload') {
     // keepalived vrrp_init_state: a reloaded instance logs only if its state changed.
     const before = ctx.stateBeforeReload(event.instance);
-    if (before === event.to) return [];
-    if (event.to === 'MASTER') return [info(`${who} Entering MASTER STATE`)];
-    if (event.to === 'BACKUP' || event.to === 'FAULT') return [info(`${who} Entering ${event.to} STATE (init)`)];
-    return [];
+    if (before === event.to) return out;
+    if (event.to === 'MASTER') return [...out, info(`${who} Entering MASTER STATE`)];
+    if (event.to === 'BACKUP' || event.to === 'FAULT') return [...out, info(`${who} Entering ${event.to} STATE (init)`)];
+    return out;
   }
   if (event.cause === 'higher-priority') {
     const s = ctx.status(event.instance);
@@ -86,13 +112,8 @@ function transitionLines(event: Extract<RuntimeEvent, { type: 'transition' }>, c
   }
   if (!ctx.logDetail) return out;
   if (event.from === 'MASTER' && PRIORITY_ZERO_CAUSES.has(event.cause)) out.push(info(`${who} sent 0 priority`));
-  // keepalived vrrp_handle_ipaddress, with -D: "(VI_1) setting VIPs." / "(VI_1) removing E-VIPs."
-  const counts = ctx.addressCounts(event.instance);
   const verb = event.to === 'MASTER' ? 'sett' : event.from === 'MASTER' && !(event.to === 'STOP' && ctx.keepAddressesOnStop) ? 'remov' : undefined;
-  if (verb !== undefined) {
-    if (counts.vips > 0) out.push(info(`${who} ${verb}ing VIPs.`));
-    if (counts.evips > 0) out.push(info(`${who} ${verb}ing E-VIPs.`));
-  }
+  if (verb !== undefined) out.push(...addressLines(event.instance, verb, ctx));
   return out;
 }
 

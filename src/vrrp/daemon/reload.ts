@@ -19,17 +19,15 @@
  *   5. trackers are rebuilt, keeping every vrrp_script and track_file that did not change
  *      with its state;
  *   6. the new generation starts: kept instances resume (a MASTER stays MASTER, advertises
- *      at once and installs what was added), new ones start as at start-up.
+ *      at once, installs what was added and sends one GARP/NA burst only if that added an
+ *      address; a MASTER that cannot resume as MASTER — now faulty, its group not MASTER —
+ *      drops its addresses), new ones start as at start-up.
  * The difference is logged in --diff's words (formatVrrpPlanDiff). A reload that changes
  * nothing leaves the running generation alone (only fifo_write_vrrp_states_on_reload's
  * lines are written), so a MASTER does not re-announce for nothing.
  *
  * The nftables table is decided at start-up, as keepalived does: a reload that brings the
  * first no_accept or use_vmac into a process started without one says it is not enforced.
- *
- * Known difference: a MASTER resumed by a reload sends its GARP/NA bursts again for every
- * address (the actions layer announces on every transition into MASTER); keepalived sends
- * one burst, and only when the reload added an address.
  */
 import type { Config } from '../../config/model.js';
 import type { ApplyReport } from '../../supervisor/ipc.js';
@@ -83,7 +81,11 @@ export async function reloadGeneration(current: Generation, config: Config, p: V
   const resume = new Map<string, ResumeState>();
   for (const k of diff.kept) {
     const was = before.instances.get(k.previous);
-    if (was) resume.set(k.name, was);
+    if (!was) continue;
+    resume.set(k.name, was);
+    // A kept MASTER's addresses are in the kernel: it drops them if it does not resume as
+    // MASTER, and announces only what the reload added if it does.
+    registered.actions.get(k.name)?.resumeFrom(was.state);
   }
   const groupResume = new Map([...before.groups].filter(([name]) => plan.syncGroups.some((g) => g.name === name)));
   const next = new Generation({

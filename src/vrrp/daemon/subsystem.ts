@@ -5,7 +5,8 @@
  *
  *   start    open the interface table, plan the configuration (errors: exit code 2, which
  *            the parent treats as permanent), open the actions layer and install the
- *            statics, register every instance, start trackers, then the state machines;
+ *            statics, register every instance, clear the addresses a previous run left,
+ *            start trackers, then the state machines;
  *   reload   plan the new configuration and apply the difference (reload.ts); a plan that
  *            cannot be made leaves everything running as it was and reports why;
  *   dumps    keepalived.data, keepalived.stats (STATS_CLEAR zeroes the counters after
@@ -28,7 +29,7 @@ import { renderVrrpData, renderVrrpJson, renderVrrpStats } from '../dump/index.j
 import { InstanceConfigError } from '../fsm/timers.js';
 import { VridConflictError } from '../io/index.js';
 import { newVrrpStats } from '../stats.js';
-import { PlanRefusedError, asConfig, closeVrrpProcess, notifyDispatcher, openVrrpProcess, registerInstances, type VrrpProcess } from './assembly.js';
+import { PlanRefusedError, asConfig, clearLeftovers, closeVrrpProcess, notifyDispatcher, openVrrpProcess, registerInstances, type VrrpProcess } from './assembly.js';
 import { Generation } from './generation.js';
 import { reloadGeneration } from './reload.js';
 import { buildSnapshot } from './snapshot.js';
@@ -54,7 +55,8 @@ export class VrrpSubsystem implements Subsystem {
     this.#ctx = ctx;
     const { process: p, plan } = await openVrrpProcess(config, { log: ctx.log, settings: ctx.settings, scripts: ctx.scripts });
     try {
-      const registered = await registerInstances(p.opened.actions, plan, ctx.log, new Map(), { clearLeftovers: true });
+      const registered = await registerInstances(p.opened.actions, plan, ctx.log);
+      await clearLeftovers(registered, plan, ctx.log, ctx.settings.logDetail);
       const generation = new Generation({
         plan, config, log: ctx.log, settings: ctx.settings, table: p.table,
         actions: registered.actions, vmacs: registered.vmacs, setupFaults: registered.faults,

@@ -159,6 +159,9 @@ export class VrrpRuntime {
     this.#state = 'running';
     const defaults: StartOptions = this.#options.startupDelayMs ? { startupDelayMs: this.#options.startupDelayMs } : {};
     const started: InstanceRuntime[] = [];
+    // keepalived vrrp_init_state announces every sync group's BACKUP or FAULT start, in
+    // configuration order, before any instance's: settle each group's start state first.
+    for (const group of this.#groups) group.startState();
     try {
       for (const instance of this.#instances.values()) {
         const options = plan ? plan(instance.name) : defaults;

@@ -27,6 +27,21 @@ export const LAN = '10.77.0';
 export const VIP = `${LAN}.100`;
 /** Fixed MACs, so the wire can be read by who sent what. */
 export const MAC = { r1: '02:00:00:77:00:01', r2: '02:00:00:77:00:02', client: '02:00:00:77:00:09' } as const;
+/** With `lan({ ipv6: true })`: 2001:db8:77::N/64 on eth0, and the EUI-64 link-local of the fixed MAC. */
+export const LAN6 = '2001:db8:77:';
+export const LINK_LOCAL = { r1: 'fe80::ff:fe77:1', r2: 'fe80::ff:fe77:2', client: 'fe80::ff:fe77:9' } as const;
+/** With `lan({ second: true })`: a second LAN, eth1 on bridge br1, 10.78.0.N/24. */
+export const LAN_B = '10.78.0';
+export const MAC_B = { r1: '02:00:00:78:00:01', r2: '02:00:00:78:00:02', client: '02:00:00:78:00:09' } as const;
+/** The host number of each lab host on its LANs. */
+export const HOST = { r1: 1, r2: 2, client: 9 } as const;
+
+export interface LanOptions {
+  /** Global IPv6 addresses on eth0 as well (link-local ones are always there). */
+  readonly ipv6?: boolean;
+  /** A second LAN (eth1 on each host, bridge br1). */
+  readonly second?: boolean;
+}
 
 /** One daemon's console log (-l), read for keepalived's lines. */
 export class DaemonProcess {
@@ -86,15 +101,23 @@ export class DaemonLab {
     return this.topology.directory;
   }
 
-  /** r1, r2 and client plugged into a bridge (in namespace sw), eth0 each, 10.77.0.0/24. */
-  async lan(): Promise<{ r1: Namespace; r2: Namespace; client: Namespace }> {
+  /**
+   * r1, r2 and client plugged into a bridge (in namespace sw), eth0 each, 10.77.0.0/24;
+   * optionally IPv6 on it too, and a second LAN on eth1.
+   */
+  async lan(options: LanOptions = {}): Promise<{ r1: Namespace; r2: Namespace; client: Namespace }> {
     const sw = await this.topology.namespace('sw');
     await this.topology.bridge(sw, 'br0');
+    if (options.second) await this.topology.bridge(sw, 'br1');
     const hosts = { r1: await this.topology.namespace('r1'), r2: await this.topology.namespace('r2'), client: await this.topology.namespace('client') };
-    const address = { r1: 1, r2: 2, client: 9 } as const;
     for (const name of ['r1', 'r2', 'client'] as const) {
       await this.topology.attach(hosts[name], 'eth0', sw, 'br0', `p${name}`, { mac: MAC[name] });
-      await hosts[name].addAddress('eth0', `${LAN}.${address[name]}/24`);
+      await hosts[name].addAddress('eth0', `${LAN}.${HOST[name]}/24`);
+      if (options.ipv6) await hosts[name].addAddress('eth0', `${LAN6}:${HOST[name]}/64`, { nodad: true });
+      if (options.second) {
+        await this.topology.attach(hosts[name], 'eth1', sw, 'br1', `q${name}`, { mac: MAC_B[name] });
+        await hosts[name].addAddress('eth1', `${LAN_B}.${HOST[name]}/24`);
+      }
     }
     // Let the bridge ports forward (no STP here; a fresh port still needs a moment).
     await delay(50);
@@ -155,25 +178,45 @@ export async function addresses(ns: Namespace, ifname = 'eth0'): Promise<string[
   return (links[0]?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
 }
 
-export async function hasAddress(ns: Namespace, cidr: string): Promise<boolean> {
-  return (await addresses(ns)).includes(cidr);
+export async function hasAddress(ns: Namespace, cidr: string, ifname = 'eth0'): Promise<boolean> {
+  return (await addresses(ns, ifname)).includes(cidr);
 }
 
-/** Which of `routers` hold `cidr` now. */
-export async function holders(routers: Record<string, Namespace>, cidr: string): Promise<string[]> {
+/** Which of `routers` hold `cidr` (on `ifname`) now. */
+export async function holders(routers: Record<string, Namespace>, cidr: string, ifname = 'eth0'): Promise<string[]> {
   const out: string[] = [];
-  for (const [name, ns] of Object.entries(routers)) if (await hasAddress(ns, cidr)) out.push(name);
+  for (const [name, ns] of Object.entries(routers)) if (await hasAddress(ns, cidr, ifname)) out.push(name);
   return out;
+}
+
+/** Waits until `cidr` is held by exactly `expected` (names of `routers`, in their order); returns ms waited. */
+export async function waitHolders(routers: Record<string, Namespace>, cidr: string, expected: readonly string[],
+  timeoutMs: number, ifname = 'eth0'): Promise<number> {
+  const from = Date.now();
+  await waitUntil(`${cidr} held by [${expected.join(', ')}]`, async () => (await holders(routers, cidr, ifname)).join() === expected.join(), { timeoutMs, intervalMs: 20 });
+  return Date.now() - from;
+}
+
+/**
+ * Who advertised VRID `vrid` over time, from the wire: consecutive adverts from one source
+ * collapsed into one run (priority-0 adverts left out). [A, B, A] is one failover and back;
+ * anything longer is a flap.
+ */
+export function advertRuns(adverts: readonly { source: string; vrid: number; priority: number }[], vrid: number): string[] {
+  const runs: string[] = [];
+  for (const a of adverts) if (a.vrid === vrid && a.priority !== 0 && runs.at(-1) !== a.source) runs.push(a.source);
+  return runs;
 }
 
 /** A vrrp_instance for the LAN (keepalived.conf text). */
 export function instanceConf(o: {
   priority: number; name?: string; vrid?: number; vips?: readonly string[]; advertInt?: number; extra?: string;
+  version?: 2 | 3; interface?: string;
 }): string {
   return `vrrp_instance ${o.name ?? 'VI_1'} {
   state BACKUP
-  interface eth0
-  virtual_router_id ${o.vrid ?? 51}
+  interface ${o.interface ?? 'eth0'}
+${o.version !== undefined ? `  version ${o.version}\n` : ''}  virtual_router_id ${o.vrid ?? 51}
   priority ${o.priority}
   advert_int ${o.advertInt ?? 1}
   virtual_ipaddress {
@@ -181,6 +224,12 @@ ${(o.vips ?? [`${VIP}/24`]).map((v) => `    ${v}`).join('\n')}
   }
 ${o.extra ?? ''}}
 `;
+}
+
+/** Unsolicited neighbour adverts for `ip` seen in a capture: [sender MAC, time ms]. */
+export async function unsolicitedNas(capture: { fields(names: readonly string[], filter?: string): Promise<string[][]> }, ip: string): Promise<{ mac: string; at: number }[]> {
+  const rows = await capture.fields(['frame.time_epoch', 'eth.src'], `icmpv6.type == 136 && icmpv6.nd.na.flag.s == 0 && icmpv6.nd.na.target_address == ${ip}`);
+  return rows.map((r) => ({ at: Math.round(Number(r[0]) * 1000), mac: r[1] ?? '' }));
 }
 
 /** Gratuitous ARPs for `ip` seen in a capture: [sender MAC, time ms]. */

@@ -89,7 +89,7 @@ test('SIGTERM: priority 0 on the wire, the backup takes over after Skew_Time, th
   const low = lab.daemon(r1, 'r1low', conf('r1', 50));
   await low.waitState('VI_1', 'BACKUP', 10_000);
   await waitUntil('the leftover VIP gone from r1', async () => (await holders({ r1, r2 }, VIP_CIDR)).join() === 'r2', { timeoutMs: 2000 });
-  assert.ok(low.lines.some((l) => l.includes('(VI_1) removing 1 VIP/route/rule(s) left by a previous run')), low.lines.join('\n'));
+  assert.ok(low.lines.some((l) => l.includes('(VI_1) removed 1 address(es) or rule(s) left from a previous run')), low.lines.join('\n'));
   assert.equal(await low.stop('SIGTERM'), 0);
 
   const a3 = lab.daemon(r1, 'r1orphan', conf('r1', 150));

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Address, BatchOutcome, NetlinkRequest, Route, Rule } from '../../../src/net/netlink/index.js';
-import type { InstanceEvent, VrrpState } from '../../../src/vrrp/fsm/types.js';
+import { NetlinkError, type Address, type BatchOutcome, type NetlinkRequest, type Route, type Rule } from '../../../src/net/netlink/index.js';
+import type { InstanceEvent, TransitionCause, VrrpState } from '../../../src/vrrp/fsm/types.js';
 import { InstanceAnnouncer } from '../../../src/vrrp/actions/announcer.js';
 import { GarpPacer } from '../../../src/vrrp/actions/garp-pacer.js';
 import { InstanceActions, type ReleaseMasterRequest } from '../../../src/vrrp/actions/instance-actions.js';
@@ -48,8 +48,8 @@ function setup(options: { dontRelease?: boolean } = {}) {
   });
   const actions = new InstanceActions('VI_1', net, announcer, options);
   let state: VrrpState = 'INIT';
-  const go = (to: VrrpState): void => {
-    const event: InstanceEvent = { type: 'transition', instance: 'VI_1', from: state, to, cause: 'startup', priority: 100, atMs: clock.now() };
+  const go = (to: VrrpState, cause: TransitionCause = 'startup'): void => {
+    const event: InstanceEvent = { type: 'transition', instance: 'VI_1', from: state, to, cause, priority: 100, atMs: clock.now() };
     state = to;
     actions.handle(event);
   };
@@ -110,21 +110,83 @@ test('a tracked VIP deleted from outside while MASTER asks to release MASTER; a 
   assert.equal(requests[0]!.reason, 'VIP 192.0.2.10/24 dev eth0 was deleted');
 });
 
-test('-V (dont_release_vrrp): STOP keeps the VIPs; leaving MASTER otherwise deletes every item, installed or not', async () => {
+test('-V (dont_release_vrrp): STOP keeps the VIPs; starting in BACKUP and leaving MASTER delete every item, installed or not', async () => {
   const kept = setup({ dontRelease: true });
   kept.go('BACKUP');
+  await kept.actions.settled();
+  // keepalived vrrp_init_state -> vrrp_restore_interface: with -V even unset addresses go.
+  assert.deepEqual(kept.rtnl.batches, [['RTM_DELROUTE', 'RTM_DELADDR', 'RTM_DELADDR']], 'a forced delete on starting in BACKUP');
   kept.go('MASTER');
   await kept.actions.settled();
   kept.go('STOP');
   await kept.actions.settled();
-  assert.equal(kept.rtnl.batches.length, 1, 'no delete batch on STOP');
+  assert.equal(kept.rtnl.batches.length, 2, 'no delete batch on STOP');
   const forced = setup({ dontRelease: true });
   forced.go('BACKUP');
   forced.go('MASTER');
   await forced.actions.settled();
   forced.go('FAULT');
   await forced.actions.settled();
-  assert.equal(forced.rtnl.batches[1]!.length, 3);
+  assert.equal(forced.rtnl.batches[2]!.length, 3);
+  // Without -V, starting in BACKUP touches nothing.
+  const plain = setup();
+  plain.go('BACKUP');
+  plain.go('FAULT');
+  await plain.actions.settled();
+  assert.deepEqual(plain.rtnl.batches, []);
+});
+
+test('start-up clean-up: every configured address and rule is deleted, installed or not; routes stay', async () => {
+  const { rtnl, actions } = setup();
+  const report = await actions.clearLeftovers();
+  assert.deepEqual(rtnl.batches, [['RTM_DELADDR', 'RTM_DELADDR']]);
+  assert.equal(report.op, 'delete');
+});
+
+test('a reload kept a MASTER: resumed as MASTER it announces only if an address was added; resumed elsewhere it drops its addresses', async () => {
+  // Nothing added (every add finds the address there: EEXIST): no GARP at all.
+  const same = setup();
+  same.rtnl.batch = async (requests) => {
+    same.rtnl.batches.push(requests.map((r) => r.typeName));
+    return requests.map((r): BatchOutcome => (r.typeName === 'RTM_NEWADDR' ? { ok: false, error: new NetlinkError(17, undefined) } : { ok: true, replies: [] }));
+  };
+  same.actions.resumeFrom('MASTER');
+  same.go('MASTER', 'reload');
+  await same.actions.settled();
+  await flush();
+  same.clock.advance(10_000);
+  assert.equal(same.sent.length, 0, 'no GARP: the reload added no address');
+
+  // An address added: one burst of garp_master_repeat per address, no delayed burst.
+  const added = setup();
+  added.actions.resumeFrom('MASTER');
+  added.go('MASTER', 'reload');
+  await added.actions.settled();
+  await flush();
+  assert.equal(added.sent.length, KEEPALIVED_GARP_DEFAULTS.masterRepeat * 2, 'one burst for every address');
+  added.clock.advance(KEEPALIVED_GARP_DEFAULTS.masterDelayMs + 1000);
+  assert.equal(added.sent.length, KEEPALIVED_GARP_DEFAULTS.masterRepeat * 2, 'no garp_master_delay burst after a reload');
+
+  // The same transition without a resumed MASTER behind it is a new MASTER: both bursts.
+  const fresh = setup();
+  fresh.go('MASTER', 'reload');
+  await fresh.actions.settled();
+  await flush();
+  fresh.clock.advance(KEEPALIVED_GARP_DEFAULTS.masterDelayMs + 1000);
+  assert.equal(fresh.sent.length, KEEPALIVED_GARP_DEFAULTS.masterRepeat * 4);
+
+  // A kept MASTER that resumes FAULT (say a new tracker fails): its addresses go, forced.
+  const faulty = setup();
+  faulty.actions.resumeFrom('MASTER');
+  faulty.go('FAULT', 'reload');
+  await faulty.actions.settled();
+  assert.deepEqual(faulty.rtnl.batches, [['RTM_DELROUTE', 'RTM_DELADDR', 'RTM_DELADDR']]);
+  // A kept BACKUP that resumes BACKUP touches nothing.
+  const backup = setup();
+  backup.actions.resumeFrom('BACKUP');
+  backup.go('BACKUP', 'reload');
+  await backup.actions.settled();
+  assert.deepEqual(backup.rtnl.batches, []);
 });
 
 test('a lower-priority advert and a resolved split brain start their bursts only while MASTER', async () => {

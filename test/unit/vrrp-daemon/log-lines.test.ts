@@ -23,6 +23,7 @@ function ctx(over: Setup = {}): LogLineContext {
     stateBeforeReload: () => before,
     addressCounts: () => ({ vips: 1, evips: 0 }),
     keepAddressesOnStop: false,
+    releaseVips: false,
     ...rest,
   };
 }
@@ -65,6 +66,21 @@ test('-D adds "sent 0 priority" and the VIP lines where keepalived 2.2.7 has the
   // Stepping down to a higher priority sends no priority 0.
   assert.deepEqual(texts(transition('BACKUP', 'higher-priority', 'MASTER'), d), ['(VI_1) Entering BACKUP STATE', '(VI_1) removing VIPs.', '(VI_1) removing E-VIPs.']);
   assert.deepEqual(texts(transition('BACKUP', 'released', 'MASTER', 'VIP 192.0.2.1/32 dev eth0 was deleted'), d).slice(0, 2), ['(VI_1) Entering BACKUP STATE', '(VI_1) sent 0 priority']);
+});
+
+test('-D with -X or -V: "removing VIPs." when an instance starts or resumes in BACKUP or FAULT (keepalived vrrp_init_state)', () => {
+  const d = ctx({ logDetail: true });
+  assert.deepEqual(texts(transition('BACKUP', 'startup', 'INIT'), d), ['(VI_1) Entering BACKUP STATE (init)'], 'nothing more without -X/-V');
+  assert.deepEqual(texts(transition('BACKUP', 'startup', 'INIT'), { ...d, releaseVips: true }), ['(VI_1) removing VIPs.', '(VI_1) Entering BACKUP STATE (init)']);
+  assert.deepEqual(texts(transition('FAULT', 'startup', 'INIT'), { ...d, keepAddressesOnStop: true }), ['(VI_1) removing VIPs.', '(VI_1) Entering FAULT STATE (init)']);
+  // A reload that leaves a BACKUP as it was: only the removal line, with -X.
+  assert.deepEqual(texts(transition('BACKUP', 'reload', 'INIT'), ctx({ logDetail: true, before: 'BACKUP' })), []);
+  assert.deepEqual(texts(transition('BACKUP', 'reload', 'INIT'), ctx({ logDetail: true, before: 'BACKUP', releaseVips: true })), ['(VI_1) removing VIPs.']);
+  // A reloaded MASTER that resumes as BACKUP had its VIPs set: removed, with or without -X.
+  assert.deepEqual(texts(transition('BACKUP', 'reload', 'INIT'), ctx({ logDetail: true, before: 'MASTER' })), ['(VI_1) removing VIPs.', '(VI_1) Entering BACKUP STATE (init)']);
+  // Not without -D, and never on the way to MASTER.
+  assert.deepEqual(texts(transition('BACKUP', 'startup', 'INIT'), ctx({ releaseVips: true })), ['(VI_1) Entering BACKUP STATE (init)']);
+  assert.deepEqual(texts(transition('MASTER', 'reload', 'INIT'), ctx({ logDetail: true, before: 'MASTER', releaseVips: true })), []);
 });
 
 test('a reload that leaves the state as it was logs nothing; a changed one logs as at start-up', () => {

@@ -244,6 +244,16 @@ describe('VrrpRuntime: sync groups and configuration', () => {
     assert.deepEqual([states('A').at(-1), states('B').at(-1)], ['BACKUP', 'BACKUP']);
   });
 
+  it('start-up announces every sync group first, in configuration order, then every instance (keepalived vrrp_init_state)', () => {
+    const { events, runtime } = setup([spec({ name: 'VI_0', vrid: 1 }), spec({ name: 'VI_1', vrid: 2 }), spec({ name: 'VI_2', vrid: 3 }), spec({ name: 'VI_3', vrid: 4 })], {
+      syncGroups: [{ name: 'G2', members: ['VI_3'] }, { name: 'G1', members: ['VI_2', 'VI_1'] }],
+    });
+    runtime.start();
+    const order = events.flatMap((e) => (e.type === 'groupTransition' ? [`GROUP ${e.group} ${e.to}`] : e.type === 'transition' ? [`${e.instance} ${e.to}`] : []));
+    // What keepalived 2.2.7's notify FIFO shows for this configuration.
+    assert.deepEqual(order, ['GROUP G2 BACKUP', 'GROUP G1 BACKUP', 'VI_0 BACKUP', 'VI_1 BACKUP', 'VI_2 BACKUP', 'VI_3 BACKUP']);
+  });
+
   it('rejects what cannot run: duplicate names, unknown group members, bad transport values', () => {
     assert.throws(() => setup([spec({ name: 'A', vrid: 1 }), spec({ name: 'A', vrid: 2 })]), /defined twice/);
     assert.throws(() => setup([spec({ name: 'A', vrid: 1 })], { syncGroups: [{ name: 'G', members: ['A', 'Z'] }] }), /unknown instance Z/);
