@@ -11,7 +11,7 @@
  * virtual server are complete (see checker-common.ts for the rules).
  */
 import { ConfigValueError, type SourceLocation } from '../../config/diagnostics.js';
-import { applyBlock, printBlock, withPath } from '../../config/schema/engine.js';
+import { applyBlock, printBlock } from '../../config/schema/engine.js';
 import { keywordsFor } from '../../config/schema/define.js';
 import type { BlockSpec, CompileContext, Keyword } from '../../config/schema/types.js';
 import { bfdCheck, type BfdCheck } from './bfd-check.js';
@@ -70,8 +70,9 @@ export function checkerKeywords<M extends { checkers: Checker[] }>(): Keyword<M>
         if (stmt.args[0]) throw new ConfigValueError(`unexpected parameter '${stmt.args[0].text}' before '{'`, stmt.args[0].loc);
         if (!stmt.block) throw new ConfigValueError(`'${spec.name}' needs a { } block`, stmt.loc);
         const checker = spec.block.create();
-        ctx.locations.set(checker, stmt.loc);
-        applyBlock(spec.block, checker, stmt.block, withPath(ctx, spec.name), stmt.loc);
+        const loc = stmt.loc;
+        ctx.locations.set(checker, loc);
+        applyBlock(spec.block, checker, stmt.block, ctx, loc);
         const problem = spec.incomplete?.(checker);
         if (problem) {
           ctx.diags.error(problem, stmt.loc, spec.name);
