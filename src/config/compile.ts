@@ -36,33 +36,51 @@ export interface CompileOutput {
   readonly locations: Locations;
 }
 
-/** One located field of an object; `next` is the object's next entry. */
+/**
+ * One located field of an object; `next` is the object's next entry. The
+ * location is held as its three parts, so an entry is one object, not two.
+ */
 interface LocationEntry {
   readonly field: string;
-  loc: SourceLocation;
+  file: string;
+  line: number;
+  col: number;
   next: LocationEntry | undefined;
 }
 
 export function createLocations(): Locations {
   const first = new WeakMap<object, LocationEntry>();
+  // The object located last: a block's fields are located one after another
+  // right after the block itself, so this saves most WeakMap lookups.
+  let lastObj: object | undefined;
+  let lastHead: LocationEntry | undefined;
   return {
     set(obj, loc, field = '') {
-      const head = first.get(obj);
+      const head = obj === lastObj ? lastHead : first.get(obj);
       if (!head) {
-        first.set(obj, { field, loc, next: undefined });
+        const entry: LocationEntry = { field, file: loc.file, line: loc.line, col: loc.col, next: undefined };
+        first.set(obj, entry);
+        lastObj = obj;
+        lastHead = entry;
         return;
       }
+      lastObj = obj;
+      lastHead = head;
       for (let e: LocationEntry | undefined = head; e; e = e.next) {
         if (e.field === field) {
-          e.loc = loc;
+          e.file = loc.file;
+          e.line = loc.line;
+          e.col = loc.col;
           return;
         }
       }
       // Linked in after the head, so the WeakMap is written once per object.
-      head.next = { field, loc, next: head.next };
+      head.next = { field, file: loc.file, line: loc.line, col: loc.col, next: head.next };
     },
     get(obj, field = '') {
-      for (let e = first.get(obj); e; e = e.next) if (e.field === field) return e.loc;
+      for (let e = obj === lastObj ? lastHead : first.get(obj); e; e = e.next) {
+        if (e.field === field) return { file: e.file, line: e.line, col: e.col };
+      }
       return undefined;
     },
   };

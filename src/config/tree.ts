@@ -71,7 +71,9 @@ export class TreeBuilder {
    * The statement most recently completed on a line of its own, which a "{"
    * at the start of the next line may still open.
    */
-  private pending: { stmt: Stmt; frame: Frame } | undefined;
+  private pendingStmt: Stmt | undefined;
+  /** The frame pendingStmt is in. */
+  private pendingFrame: Frame | undefined;
 
   constructor(private readonly diags: Diagnostics) {}
 
@@ -85,23 +87,22 @@ export class TreeBuilder {
     while (i < words.length) {
       const w = words[i]!;
       if (isOpen(w)) {
-        const pending = this.pending;
+        const owner = this.pendingStmt;
         const top = this.top();
-        if (pending && pending.frame === top && pending.stmt.block === undefined) {
+        if (owner && this.pendingFrame === top && owner.block === undefined) {
           // "{" on the line after its statement: reopen that statement.
-          const owner = pending.stmt;
           if (owner === top.stmts[top.stmts.length - 1]) top.stmts.pop();
           this.stack.push({ stmts: [], owner: { keyword: owner.keyword, args: [...owner.args], parent: top.stmts, line: owner.line } });
         } else {
           this.diags.error("unexpected '{'", w.loc);
           this.stack.push({ stmts: [] }); // keep the braces balanced; its contents are dropped
         }
-        this.pending = undefined;
+        this.pendingStmt = this.pendingFrame = undefined;
         i++;
         continue;
       }
       if (isClose(w)) {
-        this.pending = undefined;
+        this.pendingStmt = this.pendingFrame = undefined;
         if (this.stack.length === 1) this.diags.error("unexpected '}'", w.loc);
         else closeFrame(this.stack.pop()!);
         i++;
@@ -115,12 +116,14 @@ export class TreeBuilder {
       const source = i === 0 ? line : undefined;
       if (j < words.length && isOpen(words[j]!)) {
         this.stack.push({ stmts: [], owner: { keyword: w, args, parent: this.top().stmts, line: source } });
-        this.pending = undefined;
+        this.pendingStmt = this.pendingFrame = undefined;
         i = j + 1;
       } else {
         const stmt = new TreeStmt(w, args, undefined, source);
-        this.top().stmts.push(stmt);
-        this.pending = { stmt, frame: this.top() };
+        const top = this.top();
+        top.stmts.push(stmt);
+        this.pendingStmt = stmt;
+        this.pendingFrame = top;
         i = j;
       }
     }
@@ -144,7 +147,7 @@ export class TreeBuilder {
       this.diags.error("missing '}' at end of configuration", frame.owner?.keyword.loc);
       closeFrame(frame);
     }
-    this.pending = undefined;
+    this.pendingStmt = this.pendingFrame = undefined;
     return this.root.stmts.splice(0);
   }
 }
