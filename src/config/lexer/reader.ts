@@ -92,6 +92,7 @@ export class LineReader {
   private firstOffset = 0;
   private wordText: MappedText = MappedText.empty;
   private wordPlace: LinePlace = this.at;
+  private readonly sharedCols = new Map<number, readonly number[]>();
   private readonly onWord = (word: string, quoted: boolean, offset: number): void => {
     if (this.wordCount === 0) this.firstOffset = offset;
     this.words[this.wordCount++] = new LexWord(word, quoted, this.wordPlace, this.wordText.colAt(offset));
@@ -289,8 +290,17 @@ export class LineReader {
     // slice() copies the words into an array of exactly their number.
     const words = this.words.slice(0, this.wordCount);
     // The line is located where its first word is (the text hardly ever starts with a blank).
-    const col = text.colAt(this.firstOffset);
-    const cols = text.verbatim && text.colAt(0) === col ? undefined : text.flatCols();
-    return new LexLine(words, input.place, col, text.text, cols);
+    const cols = text.verbatim && text.colAt(0) === text.colAt(this.firstOffset) ? undefined : this.colsOf(text);
+    return new LexLine(words, text.text, cols);
+  }
+
+  /** Line.cols for `text`; one shared array per column for single-stretch texts (see types.ts). */
+  private colsOf(text: MappedText): readonly number[] {
+    const cols = text.flatCols();
+    if (cols.length !== 3) return cols;
+    const key = cols[1]! * 2 + cols[2]!;
+    let shared = this.sharedCols.get(key);
+    if (!shared) this.sharedCols.set(key, (shared = Object.freeze(cols)));
+    return shared;
   }
 }

@@ -21,9 +21,11 @@ import type { SourceLocation } from '../diagnostics.js';
  *    one, a small fraction of the words;
  *  - arrays of exactly the right length (a `[]` grown by push() reserves 17
  *    slots, 136 bytes, for the typical one or two words).
- * Together this took the lexer's output for the benchmark from 205 MB to
- * about half that (see bench/compile.ts). Hand-built lines and words (tests,
- * shellWords) are plain objects with the same interfaces.
+ *  - the `cols` of lines that are not verbatim copies of their source are
+ *    shared when they are a single stretch (every line of a multi-line
+ *    definition pasted by a ~SEQ has the same ones).
+ * Hand-built lines and words (tests, shellWords) are plain objects with the
+ * same interfaces.
  */
 
 /** The file and line a run of text came from, shared by everything located on it. */
@@ -93,30 +95,37 @@ export interface LexResult {
 
 /** A word as the lexer makes it: see "Memory layout" above. */
 export class LexWord implements Word {
+  /** The column times two, plus one when quoted: one field instead of two (8 bytes a word). */
+  private readonly colQuoted: number;
+
   constructor(
     readonly text: string,
-    readonly quoted: boolean,
+    quoted: boolean,
     private readonly place: LinePlace,
-    private readonly col: number,
-  ) {}
+    col: number,
+  ) {
+    this.colQuoted = col * 2 + (quoted ? 1 : 0);
+  }
+
+  get quoted(): boolean {
+    return (this.colQuoted & 1) === 1;
+  }
 
   /** A fresh SourceLocation on each call (callers may keep it). */
   get loc(): SourceLocation {
-    return { file: this.place.file, line: this.place.line, col: this.col };
+    return { file: this.place.file, line: this.place.line, col: this.colQuoted >> 1 };
   }
 }
 
-/** A line as the lexer makes it; located at its first word. */
+/** A line as the lexer makes it: located where its first word is. */
 export class LexLine implements Line {
   constructor(
-    readonly words: readonly Word[],
-    private readonly place: LinePlace,
-    private readonly col: number,
+    readonly words: readonly LexWord[],
     readonly text: string,
     readonly cols: readonly number[] | undefined,
   ) {}
 
   get loc(): SourceLocation {
-    return { file: this.place.file, line: this.place.line, col: this.col };
+    return this.words[0]!.loc;
   }
 }
