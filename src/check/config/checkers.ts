@@ -100,7 +100,8 @@ export interface CheckerContext extends Inherited {
  */
 export function resolveChecker(c: Checker, from: CheckerContext, rs: ServerAddress, ctx: CompileContext): boolean {
   const spec = checkerSpec(c.type);
-  const loc: SourceLocation | undefined = ctx.locations.get(c);
+  // Looked up only to report: this runs for every checker.
+  const loc = (): SourceLocation | undefined => ctx.locations.get(c);
   switch (c.type) {
     case 'FILE_CHECK':
       return true;
@@ -117,12 +118,12 @@ export function resolveChecker(c: Checker, from: CheckerContext, rs: ServerAddre
       resolveConnection(cc, rs, from.connectTimeoutMs);
       const problem = connectionProblem(cc);
       if (problem) {
-        ctx.diags.error(`${problem} - removing ${c.type}`, loc, c.type);
+        ctx.diags.error(`${problem} - removing ${c.type}`, loc(), c.type);
         return false;
       }
       if (NEEDS_PORT.has(c.type) && cc.effective.connection.port === 0) {
         // keepalived says nothing (and connects to port 0): a notice keeps -t's exit code.
-        ctx.diags.notice(`${c.type} has no port to connect to: set connect_port or give the real server a port`, loc, c.type);
+        ctx.diags.notice(`${c.type} has no port to connect to: set connect_port or give the real server a port`, loc(), c.type);
       }
       if (c.type === 'HTTP_GET' || c.type === 'SSL_GET') {
         const vh = c.virtualhost ?? from.virtualhost;
