@@ -296,11 +296,10 @@ export class LineReader {
 
   /** Line.cols for `text`; one shared array per column for single-stretch texts (see types.ts). */
   private colsOf(text: MappedText): readonly number[] {
-    const cols = text.flatCols();
-    if (cols.length !== 3) return cols;
-    const key = cols[1]! * 2 + cols[2]!;
+    const key = text.flatColsKey;
+    if (key < 0) return text.flatCols();
     let shared = this.sharedCols.get(key);
-    if (!shared) this.sharedCols.set(key, (shared = Object.freeze(cols)));
+    if (!shared) this.sharedCols.set(key, (shared = Object.freeze(text.flatCols())));
     return shared;
   }
 }
