@@ -172,17 +172,17 @@ export class LineReader {
     }
     for (;;) {
       const raw = this.includes.nextLine();
-      if (!raw) return undefined;
-      if (raw.text.length === 0) {
+      if (raw === undefined) return undefined;
+      if (raw.length === 0) {
         this.finishCollecting();
         continue;
       }
-      const d = decomment(MappedText.source(raw.text));
-      // The raw line ({file, line, text}) is this line's place.
-      this.at = raw;
+      const d = decomment(MappedText.source(raw));
+      const place = this.includes.place;
+      this.at = place;
       if (d.openQuoteAt >= 0) this.report('error', MISSING_QUOTE, d.openQuoteAt + 1);
       if (d.text.length === 0) continue;
-      return { place: raw, text: d.text, quoteReported: d.openQuoteAt >= 0 };
+      return { place, text: d.text, quoteReported: d.openQuoteAt >= 0 };
     }
   }
 
