@@ -51,21 +51,22 @@ class TreeStmt implements Stmt {
 const isOpen = (w: Word) => !w.quoted && w.text === '{';
 const isClose = (w: Word) => !w.quoted && w.text === '}';
 
-interface Owner {
-  readonly keyword: Word;
+/** An open block: its statements so far, and the statement that opened it. */
+interface Frame {
+  readonly stmts: Stmt[];
+  /** The opening statement's keyword; undefined for the root and for a stray "{". */
+  readonly keyword: Word | undefined;
   readonly args: readonly Word[];
+  /** Where the finished statement goes. */
   readonly parent: Stmt[];
   readonly line: Line | undefined;
 }
 
-interface Frame {
-  readonly stmts: Stmt[];
-  /** The statement that opened this frame; undefined for the root and for a stray "{". */
-  readonly owner?: Owner;
-}
+const NO_WORDS: readonly Word[] = [];
+const openFrame = (keyword: Word | undefined, args: readonly Word[], parent: Stmt[], line: Line | undefined): Frame => ({ stmts: [], keyword, args, parent, line });
 
 export class TreeBuilder {
-  private readonly root: Frame = { stmts: [] };
+  private readonly root: Frame = openFrame(undefined, NO_WORDS, [], undefined);
   private readonly stack: Frame[] = [this.root];
   /**
    * The statement most recently completed on a line of its own, which a "{"
@@ -92,10 +93,10 @@ export class TreeBuilder {
         if (owner && this.pendingFrame === top && owner.block === undefined) {
           // "{" on the line after its statement: reopen that statement.
           if (owner === top.stmts[top.stmts.length - 1]) top.stmts.pop();
-          this.stack.push({ stmts: [], owner: { keyword: owner.keyword, args: [...owner.args], parent: top.stmts, line: owner.line } });
+          this.stack.push(openFrame(owner.keyword, [...owner.args], top.stmts, owner.line));
         } else {
           this.diags.error("unexpected '{'", w.loc);
-          this.stack.push({ stmts: [] }); // keep the braces balanced; its contents are dropped
+          this.stack.push(openFrame(undefined, NO_WORDS, top.stmts, undefined)); // keeps the braces balanced; its contents are dropped
         }
         this.pendingStmt = this.pendingFrame = undefined;
         i++;
@@ -115,7 +116,7 @@ export class TreeBuilder {
       // The lexer cuts lines at braces, so a statement starting a line is that whole line.
       const source = i === 0 ? line : undefined;
       if (j < words.length && isOpen(words[j]!)) {
-        this.stack.push({ stmts: [], owner: { keyword: w, args, parent: this.top().stmts, line: source } });
+        this.stack.push(openFrame(w, args, this.top().stmts, source));
         this.pendingStmt = this.pendingFrame = undefined;
         i = j + 1;
       } else {
@@ -144,7 +145,7 @@ export class TreeBuilder {
   end(): Stmt[] {
     while (this.stack.length > 1) {
       const frame = this.stack.pop()!;
-      this.diags.error("missing '}' at end of configuration", frame.owner?.keyword.loc);
+      this.diags.error("missing '}' at end of configuration", frame.keyword?.loc);
       closeFrame(frame);
     }
     this.pendingStmt = this.pendingFrame = undefined;
@@ -153,9 +154,8 @@ export class TreeBuilder {
 }
 
 function closeFrame(frame: Frame): void {
-  if (!frame.owner) return; // a stray "{" block: already reported
-  const { keyword, args, parent, line } = frame.owner;
-  parent.push(new TreeStmt(keyword, args, frame.stmts, line));
+  if (!frame.keyword) return; // a stray "{" block: already reported
+  frame.parent.push(new TreeStmt(frame.keyword, frame.args, frame.stmts, frame.line));
 }
 
 /** The whole tree of `lines` at once. */
