@@ -1,12 +1,12 @@
 /**
  * The keepalived.conf compiler's public surface: file → lexer → statement
- * tree → typed Config, every problem collected as a diagnostic; the printer
+ * tree → typed Config (streamed: see compile.ts), every problem collected as a diagnostic; the printer
  * for `-d`; and the environment checks for `-t` and start-up.
  */
 import { hostname } from 'node:os';
-import { compileLines, printConfig, type CompileOutput } from './compile.js';
+import { compileStream, printConfig, type CompileOutput } from './compile.js';
 import { Diagnostics } from './diagnostics.js';
-import { lex } from './lexer/index.js';
+import { LexStream } from './lexer/index.js';
 import type { LexOptions } from './lexer/types.js';
 
 export { printConfig } from './compile.js';
@@ -34,8 +34,9 @@ export function defaultConfigId(): string {
 }
 
 export function compileFile(path: string, options: CompileOptions = {}): CompileResult {
-  const diagnostics = new Diagnostics();
-  const lexed = lex(
+  // The lexer reports into its own list, which compileStream puts first.
+  const lexDiagnostics = new Diagnostics();
+  const stream = new LexStream(
     path,
     {
       configId: options.configId ?? defaultConfigId(),
@@ -44,10 +45,10 @@ export function compileFile(path: string, options: CompileOptions = {}): Compile
       ...(options.randomSeed !== undefined ? { randomSeed: options.randomSeed } : {}),
       ...(options.readFile !== undefined ? { readFile: options.readFile } : {}),
     },
-    diagnostics,
+    lexDiagnostics,
   );
-  const out = compileLines(lexed.lines, diagnostics);
-  return { ...out, files: lexed.files, fileError: lexed.fileError === true };
+  const out = compileStream(() => stream.next(), new Diagnostics(), lexDiagnostics);
+  return { ...out, files: stream.files, fileError: stream.fileError };
 }
 
 /** Compiles `text` as if it were the file `fileName` (tests, `--diff` of a pasted config). */

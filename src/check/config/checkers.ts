@@ -11,7 +11,7 @@
  * virtual server are complete (see checker-common.ts for the rules).
  */
 import { ConfigValueError, type SourceLocation } from '../../config/diagnostics.js';
-import { applyBlock, printBlock, withPath } from '../../config/schema/engine.js';
+import { applyBlock, printBlock } from '../../config/schema/engine.js';
 import { keywordsFor } from '../../config/schema/define.js';
 import type { BlockSpec, CompileContext, Keyword } from '../../config/schema/types.js';
 import { bfdCheck, type BfdCheck } from './bfd-check.js';
@@ -70,8 +70,9 @@ export function checkerKeywords<M extends { checkers: Checker[] }>(): Keyword<M>
         if (stmt.args[0]) throw new ConfigValueError(`unexpected parameter '${stmt.args[0].text}' before '{'`, stmt.args[0].loc);
         if (!stmt.block) throw new ConfigValueError(`'${spec.name}' needs a { } block`, stmt.loc);
         const checker = spec.block.create();
-        ctx.locations.set(checker, stmt.loc);
-        applyBlock(spec.block, checker, stmt.block, withPath(ctx, spec.name), stmt.loc);
+        const loc = stmt.loc;
+        ctx.locations.set(checker, loc);
+        applyBlock(spec.block, checker, stmt.block, ctx, loc);
         const problem = spec.incomplete?.(checker);
         if (problem) {
           ctx.diags.error(problem, stmt.loc, spec.name);
@@ -99,7 +100,8 @@ export interface CheckerContext extends Inherited {
  */
 export function resolveChecker(c: Checker, from: CheckerContext, rs: ServerAddress, ctx: CompileContext): boolean {
   const spec = checkerSpec(c.type);
-  const loc: SourceLocation | undefined = ctx.locations.get(c);
+  // Looked up only to report: this runs for every checker.
+  const loc = (): SourceLocation | undefined => ctx.locations.get(c);
   switch (c.type) {
     case 'FILE_CHECK':
       return true;
@@ -116,12 +118,12 @@ export function resolveChecker(c: Checker, from: CheckerContext, rs: ServerAddre
       resolveConnection(cc, rs, from.connectTimeoutMs);
       const problem = connectionProblem(cc);
       if (problem) {
-        ctx.diags.error(`${problem} - removing ${c.type}`, loc, c.type);
+        ctx.diags.error(`${problem} - removing ${c.type}`, loc(), c.type);
         return false;
       }
       if (NEEDS_PORT.has(c.type) && cc.effective.connection.port === 0) {
         // keepalived says nothing (and connects to port 0): a notice keeps -t's exit code.
-        ctx.diags.notice(`${c.type} has no port to connect to: set connect_port or give the real server a port`, loc, c.type);
+        ctx.diags.notice(`${c.type} has no port to connect to: set connect_port or give the real server a port`, loc(), c.type);
       }
       if (c.type === 'HTTP_GET' || c.type === 'SSL_GET') {
         const vh = c.virtualhost ?? from.virtualhost;

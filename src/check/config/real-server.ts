@@ -110,9 +110,11 @@ export const realServerBlock = defineBlock<RealServer>({
   ],
   finish(m, ctx) {
     // A real server may follow a bfd_instance only once (check_bfd.c).
-    const seen = new Set<string>();
+    // The Set is made only when there is a BFD_CHECK (most real servers have none).
+    let seen: Set<string> | undefined;
     m.checkers = m.checkers.filter((c) => {
       if (c.type !== 'BFD_CHECK') return true;
+      seen ??= new Set();
       if (!seen.has(c.name)) return seen.add(c.name), true;
       ctx.diags.error(`BFD_CHECK - RS already monitoring ${c.name} - skipping checker`, ctx.locations.get(c), 'BFD_CHECK');
       return false;

@@ -9,7 +9,7 @@
  * earlier value; keepalived reports both as errors and so do we.
  */
 import { ConfigValueError } from '../../config/diagnostics.js';
-import { applyBlock, printBlock, withPath } from '../../config/schema/engine.js';
+import { applyBlock, printBlock } from '../../config/schema/engine.js';
 import { defineBlock, keywordsFor } from '../../config/schema/define.js';
 import type { CompileContext, Keyword, PrintStmt } from '../../config/schema/types.js';
 import { word } from '../../config/schema/values.js';
@@ -63,7 +63,7 @@ export function applySsl(holder: { ssl?: SslContext }, stmt: Stmt, ctx: CompileC
   if (holder.ssl !== undefined) ctx.diags.error('SSL context already specified - replacing', stmt.loc, 'SSL');
   const ssl = sslBlock.create();
   ctx.locations.set(ssl, stmt.loc);
-  applyBlock(sslBlock, ssl, stmt.block, withPath(ctx, 'SSL'), stmt.loc);
+  applyBlock(sslBlock, ssl, stmt.block, ctx, stmt.loc);
   holder.ssl = ssl;
 }
 

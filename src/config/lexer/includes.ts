@@ -30,6 +30,7 @@ import type { Diagnostics, SourceLocation } from '../diagnostics.js';
 import { describeError, type LexFs } from './files.js';
 import { glob, hasBrace, joinPath } from './glob.js';
 import { isSpace } from './mapped-text.js';
+import type { LinePlace } from './types.js';
 
 export const INCLUDE_READABLE = 1;
 export const INCLUDE_MATCH = 2;
@@ -144,11 +145,6 @@ interface Frame {
   file?: OpenFile;
 }
 
-export interface RawLine {
-  readonly file: string;
-  readonly line: number;
-  readonly text: string;
-}
 
 /** Splits file text into lines, dropping line ends (\n, and \r before it) and anything after a NUL. */
 function splitLines(text: string): string[] {
@@ -192,14 +188,21 @@ export class IncludeStack {
     this.open(line.pattern, line.checks, path.dirname(current), loc, line.keyword);
   }
 
-  /** The next line of the innermost file, or undefined when every file has ended. */
-  nextLine(): RawLine | undefined {
+  /**
+   * Where the line nextLine() returned last comes from. A fresh object per
+   * line, since the words of that line keep it (see types.ts).
+   */
+  place: LinePlace = { file: '', line: 0 };
+
+  /** The next line of the innermost file (see `place`), or undefined when every file has ended. */
+  nextLine(): string | undefined {
     while (this.frames.length) {
       const frame = this.frames[this.frames.length - 1]!;
       const file = frame.file!;
       if (file.next < file.lines.length) {
         const n = file.next++;
-        return { file: file.path, line: n + 1, text: file.lines[n]! };
+        this.place = { file: file.path, line: n + 1 };
+        return file.lines[n]!;
       }
       this.includeCheck = frame.savedCheck;
       if (!this.openNextMatch(frame)) this.frames.pop();

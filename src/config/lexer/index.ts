@@ -43,33 +43,66 @@ import { shellSplit } from './words.js';
 export type { LexOptions, LexResult, Line, Word } from './types.js';
 export { shellSplit } from './words.js';
 
-/** Reads `rootFile` (a glob, like keepalived's -f) and everything it includes. */
-export function lex(rootFile: string, options: LexOptions, diags: Diagnostics): LexResult {
-  const reader = new LineReader(rootFile, nodeLexFs(options.readFile), diags, {
-    configId: options.configId,
-    env: options.env ?? process.env,
-    // keepalived seeds with time(NULL) unless random_seed is given.
-    randomSeed: options.randomSeed ?? Math.floor(Date.now() / 1000) >>> 0,
-    includeCheck: options.allConfig ? INCLUDE_ALL : 0,
-  });
-  const lines: Line[] = [];
-  const blocks: string[] = [];
-  let previous: string | undefined;
-  for (let line = reader.next(); line; line = reader.next()) {
-    lines.push(line);
+/**
+ * The lexer as a stream: next() gives one line at a time, so the compiler can
+ * build and apply each top-level block while the rest of the file is still
+ * unread, and no more than one block's lines and words are alive at once
+ * (see ../compile.ts). lex() below collects the whole stream.
+ */
+export class LexStream {
+  private readonly reader: LineReader;
+  /** Keywords of the open blocks, to spot the lexer's own global_defs keywords. */
+  private readonly blocks: string[] = [];
+  private previous: string | undefined;
+
+  constructor(
+    rootFile: string,
+    options: LexOptions,
+    private readonly diags: Diagnostics,
+  ) {
+    this.reader = new LineReader(rootFile, nodeLexFs(options.readFile), diags, {
+      configId: options.configId,
+      env: options.env ?? process.env,
+      // keepalived seeds with time(NULL) unless random_seed is given.
+      randomSeed: options.randomSeed ?? Math.floor(Date.now() / 1000) >>> 0,
+      includeCheck: options.allConfig ? INCLUDE_ALL : 0,
+    });
+  }
+
+  /** The next line, or undefined at the end of the configuration. */
+  next(): Line | undefined {
+    const line = this.reader.next();
+    if (!line) return undefined;
     const first = line.words[0]!;
     if (!first.quoted && first.text === '{') {
-      blocks.push(previous ?? '');
-      previous = undefined;
+      this.blocks.push(this.previous ?? '');
+      this.previous = undefined;
     } else if (!first.quoted && first.text === '}') {
-      blocks.pop();
-      previous = undefined;
+      this.blocks.pop();
+      this.previous = undefined;
     } else {
-      previous = first.text;
-      if (blocks.length === 1 && blocks[0] === 'global_defs') applyLexerKeyword(line, reader, diags);
+      this.previous = first.text;
+      if (this.blocks.length === 1 && this.blocks[0] === 'global_defs') applyLexerKeyword(line, this.reader, this.diags);
     }
+    return line;
   }
-  return { lines, files: reader.includes.files, fileError: reader.includes.fileError };
+
+  /** Every file that was read so far, the root first. */
+  get files(): string[] {
+    return this.reader.includes.files;
+  }
+
+  get fileError(): boolean {
+    return this.reader.includes.fileError;
+  }
+}
+
+/** Reads `rootFile` (a glob, like keepalived's -f) and everything it includes. */
+export function lex(rootFile: string, options: LexOptions, diags: Diagnostics): LexResult {
+  const stream = new LexStream(rootFile, options, diags);
+  const lines: Line[] = [];
+  for (let line = stream.next(); line; line = stream.next()) lines.push(line);
+  return { lines, files: stream.files, fileError: stream.fileError };
 }
 
 function applyLexerKeyword(line: Line, reader: LineReader, diags: Diagnostics): void {

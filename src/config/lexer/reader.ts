@@ -34,12 +34,12 @@ import { GlibcRandom } from './glibc-random.js';
 import { IncludeStack, parseIncludeLine } from './includes.js';
 import { isBlank, MappedText } from './mapped-text.js';
 import { parseLst, parseSeq, type Sequence } from './sequences.js';
-import type { Line, Word } from './types.js';
+import { LexLine, LexWord, type Line, type LinePlace } from './types.js';
 import { cutAtBrace, decomment, splitWords } from './words.js';
 
 interface Text {
-  readonly file: string;
-  readonly line: number;
+  /** Shared by every piece of the same source line (and every line a ~SEQ gives). */
+  readonly place: LinePlace;
   readonly text: MappedText;
   /** An unterminated quote on this source line was already reported. */
   readonly quoteReported: boolean;
@@ -47,16 +47,14 @@ interface Text {
 
 interface ActiveSequence {
   readonly sequence: Sequence;
-  readonly file: string;
-  readonly line: number;
+  readonly place: LinePlace;
   readonly quoteReported: boolean;
 }
 
 interface Expansion {
   readonly lines: readonly string[];
   next: number;
-  readonly file: string;
-  readonly line: number;
+  readonly place: LinePlace;
   readonly col: number;
   readonly depth: number;
   /** multilineSeqDepth to restore when this expansion becomes the innermost again. */
@@ -83,8 +81,22 @@ export class LineReader {
   private multilineSeqDepth = 0;
   private collecting: Definition | undefined;
   /** The text being processed, for locating problems and expansions. */
-  private at: { file: string; line: number } = { file: '', line: 0 };
+  private at: LinePlace = { file: '', line: 0 };
   private readonly substitution: SubstitutionContext;
+  /**
+   * Words of the line being split (toLine), gathered here and copied out at
+   * their exact number; the callback is made once, not once per line.
+   */
+  private readonly words: LexWord[] = [];
+  private wordCount = 0;
+  private firstOffset = 0;
+  private wordText: MappedText = MappedText.empty;
+  private wordPlace: LinePlace = this.at;
+  private readonly sharedCols = new Map<number, readonly number[]>();
+  private readonly onWord = (word: string, quoted: boolean, offset: number): void => {
+    if (this.wordCount === 0) this.firstOffset = offset;
+    this.words[this.wordCount++] = new LexWord(word, quoted, this.wordPlace, this.wordText.colAt(offset));
+  };
 
   constructor(
     rootFile: string,
@@ -123,7 +135,7 @@ export class LineReader {
       if (!processed) continue;
       const include = parseIncludeLine(processed.text.text);
       if (include) {
-        this.includes.include(include, { file: processed.file, line: processed.line, col: processed.text.colAt(0) });
+        this.includes.include(include, { file: processed.place.file, line: processed.place.line, col: processed.text.colAt(0) });
         continue;
       }
       const line = this.toLine(processed);
@@ -146,7 +158,7 @@ export class LineReader {
       const assignments = active.sequence.next();
       if (active.sequence.done) this.sequences.pop();
       for (const [name, value] of assignments) this.defs.set(name, value);
-      return { file: active.file, line: active.line, text: active.sequence.text, quoteReported: active.quoteReported };
+      return { place: active.place, text: active.sequence.text, quoteReported: active.quoteReported };
     }
     const expansion = this.expansions[this.expansions.length - 1];
     if (expansion) {
@@ -156,20 +168,21 @@ export class LineReader {
         this.multilineSeqDepth = this.expansions[this.expansions.length - 1]?.savedSeqDepth ?? 0;
       }
       const text = MappedText.synthetic(line, expansion.col, expansion.depth);
-      return { file: expansion.file, line: expansion.line, text, quoteReported: false };
+      return { place: expansion.place, text, quoteReported: false };
     }
     for (;;) {
       const raw = this.includes.nextLine();
-      if (!raw) return undefined;
-      if (raw.text.length === 0) {
+      if (raw === undefined) return undefined;
+      if (raw.length === 0) {
         this.finishCollecting();
         continue;
       }
-      const d = decomment(MappedText.source(raw.text));
-      this.at = raw;
+      const d = decomment(MappedText.source(raw));
+      const place = this.includes.place;
+      this.at = place;
       if (d.openQuoteAt >= 0) this.report('error', MISSING_QUOTE, d.openQuoteAt + 1);
       if (d.text.length === 0) continue;
-      return { file: raw.file, line: raw.line, text: d.text, quoteReported: d.openQuoteAt >= 0 };
+      return { place, text: d.text, quoteReported: d.openQuoteAt >= 0 };
     }
   }
 
@@ -179,7 +192,7 @@ export class LineReader {
     if (lines.length === 0) return;
     const outer = this.expansions[this.expansions.length - 1];
     if (outer) outer.savedSeqDepth = this.multilineSeqDepth;
-    this.expansions.push({ lines, next: 0, file: this.at.file, line: this.at.line, col, depth, savedSeqDepth: 0 });
+    this.expansions.push({ lines, next: 0, place: this.at, col, depth, savedSeqDepth: 0 });
     this.multilineSeqDepth = this.sequences.length;
   }
 
@@ -204,7 +217,7 @@ export class LineReader {
 
   /** Conditionals, definitions, sequences and substitution; undefined when nothing is left. */
   private process(input: Text): Text | undefined {
-    this.at = input;
+    this.at = input.place;
     let text = input.text;
     let quoteReported = input.quoteReported;
     for (;;) {
@@ -239,7 +252,7 @@ export class LineReader {
       if (text.text[0] !== '@' && !text.text.includes('$')) break;
     }
     if (!text.length) return undefined;
-    return text === input.text ? input : { file: input.file, line: input.line, text, quoteReported };
+    return text === input.text ? input : { place: input.place, text, quoteReported };
   }
 
   private startSequence(text: MappedText, quoteReported: boolean): void {
@@ -257,26 +270,36 @@ export class LineReader {
       }
       return;
     }
-    this.sequences.push({ sequence: parsed.sequence, file: this.at.file, line: this.at.line, quoteReported });
+    this.sequences.push({ sequence: parsed.sequence, place: this.at, quoteReported });
   }
 
   /** Cuts at the first brace (the rest is read next) and splits into words. */
   private toLine(input: Text): Line | undefined {
     const cut = cutAtBrace(input.text);
-    if (cut.residue) this.residue = { file: input.file, line: input.line, text: cut.residue, quoteReported: input.quoteReported };
+    if (cut.residue) this.residue = { place: input.place, text: cut.residue, quoteReported: input.quoteReported };
     const text = cut.line;
-    const { file, line } = input;
-    const words: Word[] = [];
-    const unmatched = splitWords(text.text, (word, quoted, offset) => {
-      words.push({ text: word, quoted, loc: { file, line, col: text.colAt(offset) } });
-    });
+    this.wordText = text;
+    this.wordPlace = input.place;
+    this.wordCount = 0;
+    const unmatched = splitWords(text.text, this.onWord);
     if (unmatched >= 0 && !input.quoteReported) {
-      this.at = input;
+      this.at = input.place;
       this.report('error', MISSING_QUOTE, text.colAt(unmatched));
     }
-    if (words.length === 0) return undefined;
+    if (this.wordCount === 0) return undefined;
+    // slice() copies the words into an array of exactly their number.
+    const words = this.words.slice(0, this.wordCount);
     // The line is located where its first word is (the text hardly ever starts with a blank).
-    const loc = words[0]!.loc;
-    return text.verbatim && text.colAt(0) === loc.col ? { words, loc, text: text.text } : { words, loc, text: text.text, cols: text.flatCols() };
+    const cols = text.verbatim && text.colAt(0) === text.colAt(this.firstOffset) ? undefined : this.colsOf(text);
+    return new LexLine(words, text.text, cols);
+  }
+
+  /** Line.cols for `text`; one shared array per column for single-stretch texts (see types.ts). */
+  private colsOf(text: MappedText): readonly number[] {
+    const key = text.flatColsKey;
+    if (key < 0) return text.flatCols();
+    let shared = this.sharedCols.get(key);
+    if (!shared) this.sharedCols.set(key, (shared = Object.freeze(text.flatCols())));
+    return shared;
   }
 }

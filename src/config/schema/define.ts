@@ -14,7 +14,7 @@
 import { ConfigValueError } from '../diagnostics.js';
 import type { Word } from '../lexer/types.js';
 import type { Stmt } from '../tree.js';
-import { applyBlock, guarded, printBlock, sameValue, withPath } from './engine.js';
+import { applyBlock, guarded, printBlock, sameValue } from './engine.js';
 import type { Alias, BlockSpec, CompileContext, Keyword, PrintStmt, Support, Tag, ValueType } from './types.js';
 import { parseBoolWord } from './values.js';
 
@@ -154,8 +154,9 @@ export function keywordsFor<M>() {
           const lines = needBlock(stmt, name);
           let sub = get(model, key) as NonNullable<M[K]> | undefined;
           if (sub === undefined) set(model, key, (sub = spec.create()));
-          ctx.locations.set(sub as object, stmt.loc);
-          applyBlock(spec, sub, lines, withPath(ctx, name), stmt.loc);
+          const loc = stmt.loc;
+          ctx.locations.set(sub as object, loc);
+          applyBlock(spec, sub, lines, ctx, loc);
         },
         print(model) {
           const sub = get(model, key) as NonNullable<M[K]> | undefined;
@@ -194,9 +195,9 @@ export function keywordsFor<M>() {
             if (seen.has(id)) throw new ConfigValueError(`duplicate ${name} '${id}'`, stmt.loc);
             seen.add(id);
           }
-          ctx.locations.set(sub as object, stmt.loc);
-          const label = i.head ? `${name} ${i.head.type.format(i.head.get(sub)).join(' ')}` : name;
-          applyBlock(spec, sub, lines, withPath(ctx, label), stmt.loc);
+          const loc = stmt.loc;
+          ctx.locations.set(sub as object, loc);
+          applyBlock(spec, sub, lines, ctx, loc);
           items.push(sub);
         },
         print(model) {

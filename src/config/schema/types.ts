@@ -109,6 +109,4 @@ export interface Locations {
 export interface CompileContext {
   readonly diags: Diagnostics;
   readonly locations: Locations;
-  /** Blocks being compiled, outermost first: ["vrrp_instance VI_1", "authentication"]. */
-  readonly path: readonly string[];
 }

@@ -79,7 +79,8 @@ export interface Realms {
 
 export function parseRealms(w: Word): Realms {
   const slash = w.text.indexOf('/');
-  const part = (text: string) => parseRtId({ ...w, text }, 'realm');
+  // Not `{ ...w, text }`: a lexed word's quoted and loc are getters, which spreading drops.
+  const part = (text: string) => parseRtId({ text, quoted: w.quoted, loc: w.loc }, 'realm');
   if (slash < 0) return { to: part(w.text) };
   return { from: part(w.text.slice(0, slash)), to: part(w.text.slice(slash + 1)) };
 }
