@@ -81,7 +81,7 @@ async function measure(lab: Topology, index: number, implementation: Implementat
     await ns.up(`peer${k}`);
     await ns.up(name);
   }
-  const daemon = Daemon.start(implementation, ns, lab.directory, text, c.file ? extraArgs : ['--all', ...extraArgs]);
+  const daemon = Daemon.start(implementation, ns, lab.directory, text, { args: c.file ? extraArgs : ['--all', ...extraArgs] });
   const pidOf = (p: Proc) => {
     const f = join(daemon.directory, PID_FILE[p]);
     return existsSync(f) ? Number(readFileSync(f, 'utf8').trim()) : undefined;

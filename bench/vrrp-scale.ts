@@ -3,7 +3,7 @@
  * Debian's keepalived 2.2.7 in the same run.
  *
  *   node dist/bench/vrrp-scale.js [--duration 120] [--warmup 15] [--interfaces 4] [--vrids 250]
- *                                 [--impls ts,ka] [--backup same|none] [--advert-int 1] [--json]
+ *                                 [--impls ts,ka] [--backup same|none] [--advert-int 1] [--cpu-prof DIR] [--json]
  *
  * Two routers joined by --interfaces veth pairs (eth0..ethN-1, 10.0.K.1/24 on
  * r1, 10.0.K.2/24 on r2). On every interface --vrids VRRP instances (VRIDs
@@ -27,10 +27,18 @@
  *    instance as MASTER/BACKUP during the window.
  * Captures run only outside the window, so tcpdump's own work is not on the
  * machine while CPU is measured.
+ *
+ * --cpu-prof DIR runs every Node process of keepalived-ts with V8's sampling
+ * profiler (node --cpu-prof, which the parent passes on to its children) and prints each process's hottest
+ * functions (lib/cpuprofile.ts). The profiler costs CPU itself: use it to
+ * see where the time goes, not for the comparison.
  */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Topology, type Namespace } from '../test/harness/index.js';
 import { WireCapture } from './lib/capture.js';
 import { Daemon, implementationFromShort, type Implementation } from './lib/daemons.js';
+import { summarizeProfiles, type ProfileSummary } from './lib/cpuprofile.js';
 import { UsageSampler, type DaemonUsage } from './lib/sampler.js';
 import { fixed, machineLine, table } from './lib/stats.js';
 import { keepalivedConf, type InstanceSpec } from './lib/vrrp.js';
@@ -44,6 +52,7 @@ interface Options {
   readonly impls: readonly Implementation[];
   readonly backup: 'same' | 'none';
   readonly advertInt: number;
+  readonly cpuProf?: string;
   readonly json: boolean;
 }
 
@@ -69,6 +78,7 @@ function parseOptions(argv: readonly string[]): Options {
     impls: (value('impls') ?? 'ts,ka').split(',').filter(Boolean).map(implementationFromShort),
     backup,
     advertInt,
+    ...(value('cpu-prof') ? { cpuProf: resolve(value('cpu-prof')!) } : {}),
     json: argv.includes('--json'),
   };
 }
@@ -163,6 +173,7 @@ interface Result {
   readonly backup?: DaemonUsage;
   readonly r1PacketsPerSecond: number;
   readonly wire: WireSample;
+  readonly profiles?: Record<'master' | 'backup', ProfileSummary[]>;
 }
 
 async function measure(lab: Topology, index: number, implementation: Implementation, options: Options): Promise<Result> {
@@ -173,10 +184,16 @@ async function measure(lab: Topology, index: number, implementation: Implementat
     await r1.addAddress(`eth${k}`, `10.0.${k}.1/24`);
     await r2.addAddress(`eth${k}`, `10.0.${k}.2/24`);
   }
+  const profileDir = (side: string) => {
+    if (!options.cpuProf || implementation !== 'keepalived-ts') return {};
+    const dir = join(options.cpuProf, `${index}-${side}`);
+    mkdirSync(dir, { recursive: true });
+    return { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] };
+  };
   const started = wallClockNs();
-  const master = Daemon.start(implementation, r1, lab.directory, config(options, 'r1'));
+  const master = Daemon.start(implementation, r1, lab.directory, config(options, 'r1'), profileDir('master'));
   const startupSeconds = await waitAllMaster(r2, options, lab.directory, started, master);
-  const backup = options.backup === 'same' ? Daemon.start(implementation, r2, lab.directory, config(options, 'r2')) : undefined;
+  const backup = options.backup === 'same' ? Daemon.start(implementation, r2, lab.directory, config(options, 'r2'), profileDir('backup')) : undefined;
   if (!options.json) process.stderr.write(`${implementation}: ${options.interfaces * options.vrids} instances MASTER after ${startupSeconds.toFixed(2)} s; warming up ${options.warmup} s\n`);
   await new Promise((r) => setTimeout(r, options.warmup * 1000));
   for (const d of [master, backup]) if (d && !d.running) throw new Error(`${implementation} exited during warm-up\n${d.output}`);
@@ -196,7 +213,11 @@ async function measure(lab: Topology, index: number, implementation: Implementat
   const wire = await sampleWire(r2, options, lab.directory, 5);
   await master.stop();
   await backup?.stop();
-  return { implementation, startupSeconds, master: masterUsage, ...(backupUsage ? { backup: backupUsage } : {}), r1PacketsPerSecond, wire };
+  const profiles = options.cpuProf && implementation === 'keepalived-ts'
+    ? { master: summarizeProfiles(join(options.cpuProf, `${index}-master`)), backup: backup ? summarizeProfiles(join(options.cpuProf, `${index}-backup`)) : [] }
+    : undefined;
+  return { implementation, startupSeconds, master: masterUsage, ...(backupUsage ? { backup: backupUsage } : {}), r1PacketsPerSecond, wire,
+    ...(profiles ? { profiles } : {}) };
 }
 
 function print(results: readonly Result[], options: Options, before: string, after: string): void {
@@ -219,6 +240,17 @@ function print(results: readonly Result[], options: Options, before: string, aft
   console.log(table(['implementation', 'start-up s', 'r1 pkts/s', 'sample s', 'r1 instances', 'r1 adverts/s', 'r2 adverts', 'drops'],
     results.map((r) => [r.implementation, fixed(r.startupSeconds, 2), fixed(r.r1PacketsPerSecond, 1), String(r.wire.seconds),
       `${r.wire.r1Instances}/${total}`, fixed(r.wire.r1AdvertsPerSecond, 1), String(r.wire.r2Adverts), String(r.wire.drops)])));
+  for (const r of results) {
+    if (!r.profiles) continue;
+    console.log('\nCPU profiles (--cpu-prof: the profiler\'s own cost is in the numbers above), hottest functions by self time:');
+    for (const side of ['master', 'backup'] as const) {
+      for (const p of r.profiles[side]) {
+        const role = r[side]?.processes.find((x) => x.pid === p.pid)?.role ?? `pid ${p.pid}`;
+        console.log(`\n${side} ${role} (${p.file}): ${(p.busyMs / 1000).toFixed(2)} s busy of ${(p.spanMs / 1000).toFixed(1)} s, start-up included`);
+        console.log(table(['function', 'where', 'self ms', '% busy'], p.top.map((f) => [f.name, f.where, fixed(f.selfMs, 0), fixed(f.percent, 1)]), 2));
+      }
+    }
+  }
   const ts = results.find((r) => r.implementation === 'keepalived-ts');
   const ka = results.find((r) => r.implementation === 'keepalived');
   if (ts && ka) {

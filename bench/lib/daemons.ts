@@ -43,6 +43,17 @@ const KEEPALIVED = '/usr/sbin/keepalived';
 
 let runCounter = 0;
 
+export interface StartOptions {
+  /** More command-line arguments for the daemon (e.g. --all, -P). */
+  readonly args?: readonly string[];
+  /**
+   * Node options for keepalived-ts (ignored for keepalived). Its parent passes
+   * its own execArgv to the children it forks, so e.g. --cpu-prof reaches
+   * every process (NODE_OPTIONS may not carry --cpu-prof).
+   */
+  readonly nodeArgs?: readonly string[];
+}
+
 export class Daemon {
   private constructor(
     readonly implementation: Implementation,
@@ -54,14 +65,14 @@ export class Daemon {
    * Starts `implementation` in `ns` with `config` (keepalived.conf text),
    * its files under `baseDir`. Returns at once; the wire tells when it runs.
    */
-  static start(implementation: Implementation, ns: Namespace, baseDir: string, config: string, extraArgs: readonly string[] = []): Daemon {
+  static start(implementation: Implementation, ns: Namespace, baseDir: string, config: string, options: StartOptions = {}): Daemon {
     const directory = join(baseDir, `${ns.label}-${SHORT_NAME[implementation]}-${++runCounter}`);
     mkdirSync(directory, { recursive: true });
     const conf = join(directory, 'keepalived.conf');
     writeFileSync(conf, config);
     const pidFiles = ['-p', 'keepalived.pid', '-r', 'vrrp.pid', '-c', 'checkers.pid', '-b', 'bfd.pid'].map((a, i) => (i % 2 ? join(directory, a) : a));
-    const program = implementation === 'keepalived' ? [KEEPALIVED] : [process.execPath, KEEPALIVED_TS];
-    const argv = [...program, '-n', '-l', '-f', conf, ...pidFiles, ...extraArgs];
+    const program = implementation === 'keepalived' ? [KEEPALIVED] : [process.execPath, ...(options.nodeArgs ?? []), KEEPALIVED_TS];
+    const argv = [...program, '-n', '-l', '-f', conf, ...pidFiles, ...(options.args ?? [])];
     const child = ns.spawn(argv, { env: { ...process.env, TMPDIR: directory } });
     return new Daemon(implementation, child, directory);
   }
