@@ -19,8 +19,9 @@
  *   take over Skew_Time after it (RFC 3768 §6.4.2, "set the Master_Down_Timer
  *   to Skew_Time").
  *
- * For both, the table shows the backup's first advert and its first GARP for
- * the VIP, minus the theoretical interval: what the implementation adds to
+ * For both, the table shows the backup's first advert, the moment its VIP
+ * appeared in its kernel (`ip monitor address`, lib/address-monitor.ts) and
+ * its first GARP for the VIP, minus the theoretical interval: what the implementation adds to
  * the RFC (timer lateness, the send path, the address and GARP work). All
  * times come from the observer's pcap timestamps, never from JS timers.
  * After each round the master is started again and the next round begins
@@ -39,7 +40,7 @@ import { signal } from './lib/procfs.js';
 import { fixed, machineLine, summarize, table, type Summary } from './lib/stats.js';
 import { BACKUP_PRIORITY, VrrpPair } from './lib/vrrp-pair.js';
 import { masterDownIntervalUs, skewTimeUs, type VrrpVersion } from './lib/vrrp.js';
-import type { AdvertEvent } from './lib/wire.js';
+import { wallClockNs, type AdvertEvent } from './lib/wire.js';
 
 type Kind = 'crash' | 'prio0';
 
@@ -83,6 +84,8 @@ interface RoundResult {
   readonly t0?: string;
   /** Milliseconds from t0. */
   readonly firstAdvertMs?: number;
+  /** The VIP appeared in the backup's kernel (ip monitor's clock, see lib/address-monitor.ts). */
+  readonly vipAddedMs?: number;
   readonly firstGarpMs?: number;
   readonly error?: string;
 }
@@ -95,6 +98,7 @@ async function runRound(pair: VrrpPair, kind: Kind, round: number, theoryUs: num
   await pair.waitR1Master(30_000);
   pair.poll();
   const mark = pair.events.length;
+  const actionAt = wallClockNs();
   if (kind === 'crash') await pair.r1Daemon!.crash();
   else signal(pair.r1Daemon!.pid, 'SIGTERM');
 
@@ -114,6 +118,10 @@ async function runRound(pair: VrrpPair, kind: Kind, round: number, theoryUs: num
   if (!advert) error ??= `the backup sent no advert within ${timeoutMs} ms`;
   else if (!garp) error ??= 'the backup sent no gratuitous ARP for the VIP within 1 s of its first advert';
 
+  // ip prints the change after reading the notification: wait a moment for the line.
+  await new Promise((r) => setTimeout(r, 100));
+  const vipAdded = pair.r2VipAdded(actionAt);
+
   // Back to the start: r1 comes up again and, with the higher priority, preempts.
   if (kind === 'prio0') await pair.r1Daemon!.stop();
   else await pair.clearR1Vip();
@@ -123,6 +131,7 @@ async function runRound(pair: VrrpPair, kind: Kind, round: number, theoryUs: num
     ...base,
     ...(t0 !== undefined ? { t0: t0.toString() } : {}),
     ...(t0 !== undefined && advert ? { firstAdvertMs: ms(t0, advert.t) } : {}),
+    ...(t0 !== undefined && vipAdded !== undefined ? { vipAddedMs: ms(t0, vipAdded) } : {}),
     ...(t0 !== undefined && garp ? { firstGarpMs: ms(t0, garp.t) } : {}),
     ...(error ? { error } : {}),
   };
@@ -135,6 +144,7 @@ interface Row {
   readonly missed: number;
   /** Milliseconds beyond the theory. */
   readonly advertOver: Summary;
+  readonly vipOver: Summary;
   readonly garpOver: Summary;
 }
 
@@ -148,6 +158,7 @@ function summarizeRows(results: readonly RoundResult[], pairs: readonly string[]
         pair, kind, theoryMs: theoryMs[kind],
         missed: mine.filter((r) => r.error !== undefined).length,
         advertOver: over(mine.map((r) => r.firstAdvertMs)),
+        vipOver: over(mine.map((r) => r.vipAddedMs)),
         garpOver: over(mine.map((r) => r.firstGarpMs)),
       });
     }
@@ -206,7 +217,7 @@ async function main(): Promise<void> {
           if (!options.json) {
             const show = (x?: number) => (x === undefined ? '-' : `${x.toFixed(3)} ms`);
             process.stderr.write(`round ${round} ${kind.padEnd(5)} ${pair.name}: advert ${show(result.firstAdvertMs)}, ` +
-              `GARP ${show(result.firstGarpMs)}${result.error ? ` (${result.error})` : ''}\n`);
+              `VIP ${show(result.vipAddedMs)}, GARP ${show(result.firstGarpMs)}${result.error ? ` (${result.error})` : ''}\n`);
           }
         }
       }
@@ -234,7 +245,7 @@ async function main(): Promise<void> {
   console.log(`before: ${machineBefore}\nafter:  ${machineAfter}`);
   console.log(`pairs are MASTER/BACKUP (ts = keepalived-ts, ka = keepalived ${'2.2.7'}); ${v}`);
   console.log(`theory: Master_Down_Interval ${fixed(theoryMs.crash, 3)} ms, Skew_Time ${fixed(theoryMs.prio0, 3)} ms`);
-  console.log('times are milliseconds beyond the theory, from the observer\'s pcap timestamps\n');
+  console.log('milliseconds beyond the theory: advert and GARP from the observer\'s pcap timestamps, VIP from `ip -tshort monitor address` in the backup\n');
   const cells = (s: Summary) => [fixed(s.median, 3), fixed(s.p90, 3), fixed(s.max, 3)];
   for (const kind of options.kinds) {
     const title = kind === 'crash'
@@ -242,8 +253,9 @@ async function main(): Promise<void> {
       : 'master stopped (SIGTERM): from its priority-0 advert, minus Skew_Time';
     console.log(title);
     console.log(table(
-      ['pair', 'rounds', 'missed', 'advert p50', 'p90', 'max', 'GARP p50', 'p90', 'max'],
-      rows.filter((r) => r.kind === kind).map((r) => [r.pair, String(r.advertOver.n), String(r.missed), ...cells(r.advertOver), ...cells(r.garpOver)]),
+      ['pair', 'rounds', 'missed', 'advert p50', 'p90', 'max', 'VIP p50', 'p90', 'max', 'GARP p50', 'p90', 'max'],
+      rows.filter((r) => r.kind === kind).map((r) => [r.pair, String(r.advertOver.n), String(r.missed),
+        ...cells(r.advertOver), ...cells(r.vipOver), ...cells(r.garpOver)]),
     ));
     console.log('');
   }

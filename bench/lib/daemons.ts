@@ -38,7 +38,8 @@ export function implementationFromShort(short: string): Implementation {
   return found;
 }
 
-const KEEPALIVED_TS = fileURLToPath(new URL('../../../bin/keepalived', import.meta.url));
+// BENCH_KEEPALIVED_TS=/path/to/bin/keepalived measures another build (another worktree) with this harness.
+const KEEPALIVED_TS = process.env.BENCH_KEEPALIVED_TS ?? fileURLToPath(new URL('../../../bin/keepalived', import.meta.url));
 const KEEPALIVED = '/usr/sbin/keepalived';
 
 let runCounter = 0;

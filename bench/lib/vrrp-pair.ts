@@ -16,10 +16,13 @@
  * interface of one host, with the bridge's forwarding delay in every sample
  * alike.
  *
+ * `ip monitor address` in r2 adds when the backup's VIP reached the kernel.
+ *
  * The wire is the source of truth: "r1 is master" means the capture shows r1
  * advertising and r2 silent, not a log line of either daemon.
  */
 import type { Namespace, Topology } from '../../test/harness/index.js';
+import { AddressMonitor } from './address-monitor.js';
 import { WireCapture } from './capture.js';
 import { Daemon, SHORT_NAME, type Implementation } from './daemons.js';
 import { keepalivedConf, type VrrpVersion } from './vrrp.js';
@@ -46,6 +49,8 @@ export class VrrpPair {
   r2Daemon: Daemon | undefined;
   r2Mac = '';
   #capture: WireCapture | undefined;
+  /** Address changes in r2's kernel: when the backup's VIP really went in. */
+  r2Addresses: AddressMonitor | undefined;
 
   private constructor(
     readonly options: PairOptions,
@@ -72,6 +77,7 @@ export class VrrpPair {
     const pair = new VrrpPair(options, lab, r1, r2, obs);
     pair.r2Mac = await r2.mac('eth0');
     pair.#capture = await WireCapture.start(obs, 'eth0', lab.directory, 'vrrp or arp or (ip proto 51)');
+    pair.r2Addresses = await AddressMonitor.start(r2);
     return pair;
   }
 
@@ -177,7 +183,13 @@ export class VrrpPair {
     }
   }
 
+  /** When the VIP was added in r2's kernel, the first time after `after` (ns since the epoch). */
+  r2VipAdded(after: bigint): bigint | undefined {
+    return this.r2Addresses?.changes().find((c) => c.added && c.address === VIP && c.t > after)?.t;
+  }
+
   async stopCapture(): Promise<number> {
+    await this.r2Addresses?.stop();
     return this.#capture ? this.#capture.stop() : 0;
   }
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { decodeFrame, PcapFollower } from '../../../bench/lib/wire.js';
 import { masterDownIntervalUs, skewTimeUs } from '../../../bench/lib/vrrp.js';
 import { summarize } from '../../../bench/lib/stats.js';
+import { parseMonitorLine } from '../../../bench/lib/address-monitor.js';
 
 const SRC_MAC = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
 
@@ -124,4 +125,11 @@ test('summarize: nearest-rank percentiles, median of an even count is the mean o
   assert.equal(s.max, 10);
   assert.equal(s.min, 1);
   assert.ok(Number.isNaN(summarize([]).median));
+});
+
+test('parseMonitorLine: ip -tshort monitor address lines (UTC) to ns timestamps, additions and deletions', () => {
+  assert.deepEqual(parseMonitorLine('[2026-11-22T03:40:17.575135] 3: eth0    inet 192.0.2.100/24 scope global eth0'),
+    { t: BigInt(Date.UTC(2026, 10, 22, 3, 40, 17)) * 1_000_000n + 575_135_000n, address: '192.0.2.100', added: true });
+  assert.equal(parseMonitorLine('[2026-11-22T03:40:17.000001] Deleted 3: eth0    inet 192.0.2.100/24 scope global eth0')?.added, false);
+  assert.equal(parseMonitorLine('       valid_lft forever preferred_lft forever'), undefined);
 });
