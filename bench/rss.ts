@@ -3,7 +3,7 @@
  * keepalived 2.2.7 running the same configuration (issue 4: "report each
  * process's RSS with an empty config and with the examples").
  *
- *   node dist/bench/rss.js [--settle 5] [--examples] [--config FILE]... [--json]
+ *   node dist/bench/rss.js [--settle 5] [--examples] [--config FILE]... [--json] [--save FILE]
  *
  * First always an empty configuration with `--all`, so the parent and all
  * three children run. --examples adds every examples/*.conf;
@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { Topology } from '../test/harness/index.js';
 import { Daemon, IMPLEMENTATIONS, type Implementation } from './lib/daemons.js';
 import { isAlive, readMemory, type Memory } from './lib/procfs.js';
-import { fixed, machineLine, table } from './lib/stats.js';
+import { fixed, machineLine, saveIfAsked, table } from './lib/stats.js';
 
 const PROCESSES = ['parent', 'vrrp', 'checker', 'bfd'] as const;
 type Proc = (typeof PROCESSES)[number];
@@ -131,8 +131,10 @@ async function main(): Promise<void> {
     await lab.destroy();
   }
   const after = await machineLine();
+  const record = { benchmark: 'rss', command: process.argv.slice(1).join(' '), before, after, settleSeconds: settle, results };
+  await saveIfAsked(process.argv, record);
   if (json) {
-    console.log(JSON.stringify({ benchmark: 'rss', command: process.argv.slice(1).join(' '), before, after, settleSeconds: settle, results }, null, 2));
+    console.log(JSON.stringify(record, null, 2));
     return;
   }
   console.log(`before: ${before}\nafter:  ${after}`);

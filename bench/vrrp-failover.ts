@@ -3,7 +3,7 @@
  * keepalived 2.2.7 in the same run, measured on the wire.
  *
  *   node dist/bench/vrrp-failover.js [--rounds 10] [--pairs ts/ts,ka/ka] [--mixed]
- *                                    [--kinds crash,prio0] [--vrrp-version 2] [--advert-int 1] [--json]
+ *                                    [--kinds crash,prio0] [--vrrp-version 2] [--advert-int 1] [--json] [--save FILE]
  *
  * Each pair (master implementation / backup implementation; see
  * lib/vrrp-pair.ts for the topology) goes through two kinds of round:
@@ -37,7 +37,7 @@
 import { Topology } from '../test/harness/index.js';
 import { implementationFromShort } from './lib/daemons.js';
 import { signal } from './lib/procfs.js';
-import { fixed, machineLine, summarize, table, type Summary } from './lib/stats.js';
+import { fixed, machineLine, saveIfAsked, summarize, table, type Summary } from './lib/stats.js';
 import { BACKUP_PRIORITY, VrrpPair } from './lib/vrrp-pair.js';
 import { masterDownIntervalUs, skewTimeUs, type VrrpVersion } from './lib/vrrp.js';
 import { wallClockNs, type AdvertEvent } from './lib/wire.js';
@@ -234,11 +234,13 @@ async function main(): Promise<void> {
 
   const rows = summarizeRows(results, options.pairs, options.kinds, theoryMs);
   const machineAfter = await machineLine();
+  const record = {
+    benchmark: 'vrrp-failover', command: process.argv.slice(1).join(' '), machineBefore, machineAfter,
+    options, theoryMs, backupPriority: BACKUP_PRIORITY, captureDrops: drops, rows, verdicts: verdicts(rows), rounds: results,
+  };
+  await saveIfAsked(process.argv, record);
   if (options.json) {
-    console.log(JSON.stringify({
-      benchmark: 'vrrp-failover', command: process.argv.slice(1).join(' '), machineBefore, machineAfter,
-      options, theoryMs, backupPriority: BACKUP_PRIORITY, captureDrops: drops, rows, rounds: results,
-    }, null, 2));
+    console.log(JSON.stringify(record, null, 2));
     return;
   }
   const v = `VRRPv${options.version}, advert_int ${options.advertInt} s, backup priority ${BACKUP_PRIORITY}`;

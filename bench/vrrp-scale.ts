@@ -3,7 +3,7 @@
  * Debian's keepalived 2.2.7 in the same run.
  *
  *   node dist/bench/vrrp-scale.js [--duration 120] [--warmup 15] [--interfaces 4] [--vrids 250]
- *                                 [--impls ts,ka] [--backup same|none] [--advert-int 1] [--cpu-prof DIR] [--json]
+ *                                 [--impls ts,ka] [--backup same|none] [--advert-int 1] [--cpu-prof DIR] [--json] [--save FILE]
  *
  * Two routers joined by --interfaces veth pairs (eth0..ethN-1, 10.0.K.1/24 on
  * r1, 10.0.K.2/24 on r2). On every interface --vrids VRRP instances (VRIDs
@@ -40,7 +40,7 @@ import { WireCapture } from './lib/capture.js';
 import { Daemon, implementationFromShort, type Implementation } from './lib/daemons.js';
 import { summarizeProfiles, type ProfileSummary } from './lib/cpuprofile.js';
 import { UsageSampler, type DaemonUsage } from './lib/sampler.js';
-import { fixed, machineLine, table } from './lib/stats.js';
+import { fixed, machineLine, saveIfAsked, table } from './lib/stats.js';
 import { keepalivedConf, type InstanceSpec } from './lib/vrrp.js';
 import { wallClockNs } from './lib/wire.js';
 
@@ -278,7 +278,9 @@ async function main(): Promise<void> {
     await lab.destroy();
   }
   const after = await machineLine();
-  if (options.json) console.log(JSON.stringify({ benchmark: 'vrrp-scale', command: process.argv.slice(1).join(' '), before, after, options, results }, null, 2));
+  const record = { benchmark: 'vrrp-scale', command: process.argv.slice(1).join(' '), before, after, options, results };
+  await saveIfAsked(process.argv, record);
+  if (options.json) console.log(JSON.stringify(record, null, 2));
   else print(results, options, before, after);
 }
 

@@ -51,3 +51,16 @@ export async function machineLine(): Promise<string> {
   return `${new Date().toISOString()}  ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim() ?? '?'})  ` +
     `load ${l1!.toFixed(2)} ${l5!.toFixed(2)} ${l15!.toFixed(2)}  Linux ${os.release()}  Node ${process.version}`;
 }
+
+/**
+ * `--save FILE`: writes the JSON record of a run to FILE as well, so one run
+ * gives both the table to read and the numbers to keep. BigInts become strings.
+ */
+export async function saveIfAsked(argv: readonly string[], record: unknown): Promise<void> {
+  const i = argv.indexOf('--save');
+  if (i === -1) return;
+  const file = argv[i + 1];
+  if (!file) throw new Error('--save needs a file name');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(file, JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
+}
