@@ -110,22 +110,33 @@ async function sampleWire(r2: Namespace, options: Options, directory: string, se
   const captures = await Promise.all(Array.from({ length: options.interfaces }, (_, k) => WireCapture.start(r2, `eth${k}`, directory, 'vrrp')));
   await new Promise((r) => setTimeout(r, seconds * 1000));
   let drops = 0;
-  const seen = new Set<string>();
-  let r1Adverts = 0;
   let r2Adverts = 0;
+  // Per instance (interface, VRID): first and last advert and how many, on the pcap clock.
+  const perInstance = new Map<string, { first: bigint; last: bigint; count: number }>();
   for (const [k, capture] of captures.entries()) {
     drops += await capture.stop();
     for (const e of capture.follower.events) {
       if (e.kind !== 'advert') continue;
       if (e.src === `10.0.${k}.1` && e.priority === 150) {
-        seen.add(`${k}/${e.vrid}`);
-        r1Adverts++;
+        const key = `${k}/${e.vrid}`;
+        const seen = perInstance.get(key);
+        if (seen) {
+          seen.last = e.t;
+          seen.count++;
+        } else {
+          perInstance.set(key, { first: e.t, last: e.t, count: 1 });
+        }
       } else if (e.src === `10.0.${k}.2`) {
         r2Adverts++;
       }
     }
   }
-  return { seconds, r1Instances: seen.size, r1AdvertsPerSecond: r1Adverts / seconds, r2Adverts, drops };
+  // Adverts per second = the sum of every instance's own rate, (n - 1) / (last - first). Counting
+  // packets over the capture's length instead would depend on where the edges fall: the
+  // instances started together, so their adverts leave in bursts once a second.
+  let r1Rate = 0;
+  for (const { first, last, count } of perInstance.values()) if (last > first) r1Rate += (count - 1) / (Number(last - first) / 1e9);
+  return { seconds, r1Instances: perInstance.size, r1AdvertsPerSecond: r1Rate, r2Adverts, drops };
 }
 
 /** Waits until r1 has advertised every instance; returns seconds since `since` (pcap clock). */
