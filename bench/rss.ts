@@ -1,173 +1,164 @@
 /**
  * Benchmark: resident memory of every process of the daemon, next to Debian's
- * keepalived 2.2.7 doing the same, with an empty configuration and `--all`
- * (so the parent and all three children run).
+ * keepalived 2.2.7 running the same configuration (issue 4: "report each
+ * process's RSS with an empty config and with the examples").
  *
- *   node dist/bench/rss.js [--settle 3] [--config FILE]
-
- * With --config, both daemons run FILE (a keepalived.conf) instead of an
- * empty config; a process that does not come up (keepalived's VRRP child
- * exits when the interfaces the file names are missing from the namespace,
- * its checker cannot start without the ip_vs module) shows as "-".
+ *   node dist/bench/rss.js [--settle 5] [--examples] [--config FILE]... [--json] [--save FILE]
  *
- * Both daemons run in foreground mode in private network namespaces this
- * benchmark creates and deletes, with their pid and dump files in a scratch
- * directory. After start-up each is left alone for --settle seconds, then
- * VmRSS (/proc/PID/status) and Pss (/proc/PID/smaps_rollup) are read for the
- * parent and each child (pids from their pid files). RSS counts the pages
- * the processes share (the node binary, libc) once per process; PSS divides
- * them among the sharers, so PSS totals are what the daemon really costs.
- * Both are then stopped with SIGTERM.
+ * First always an empty configuration with `--all`, so the parent and all
+ * three children run. --examples adds every examples/*.conf;
+ * --config (repeatable) adds the given files, run without `--all` (a child
+ * runs when its part of the file is non-empty, keepalived's rule).
  *
- * Until the command line is wired to the supervisor, keepalived-ts is started
- * through the supervisor's test entry (test/harness/supervisor/daemon-entry.ts):
- * the processes, the IPC, the children and (with --config) the keepalived.conf
- * compiler are the production ones. The children still run the ConfigHolder
- * in place of VRRP/checker/BFD, so numbers for real configs will grow.
+ * Each configuration runs in a fresh network namespace this benchmark makes
+ * (lib/daemons.ts starts both implementations the same way: `-n -l -f`,
+ * private pid files). Every `interface NAME` the file names is created there
+ * as one end of a veth pair, up, with a TEST-NET address, so VRRP instances run (they
+ * reach MASTER after Master_Down_Interval, add their VIPs, and keep
+ * advertising into the dummy link) instead of failing for lack of an
+ * interface. After --settle seconds VmRSS (/proc/PID/status) and Pss
+ * (/proc/PID/smaps_rollup) are read for the parent and each child, found by
+ * the pid files both write. RSS counts pages shared with other processes
+ * (the node binary, libc) in full per process; PSS shares them out, so the
+ * PSS total is what the daemon really costs. A process that is not running
+ * shows as "-" (keepalived's checker exits on a kernel without ip_vs, as
+ * this one is).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Topology } from '../test/harness/index.js';
+import { Daemon, IMPLEMENTATIONS, type Implementation } from './lib/daemons.js';
+import { isAlive, readMemory, type Memory } from './lib/procfs.js';
+import { fixed, machineLine, saveIfAsked, table } from './lib/stats.js';
 
-const args = process.argv.slice(2);
-const settleIdx = args.indexOf('--settle');
-const settleS = settleIdx === -1 ? 3 : Number(args[settleIdx + 1]);
-if (!Number.isFinite(settleS) || settleS < 0) throw new Error('--settle needs a number of seconds');
-const configIdx = args.indexOf('--config');
-const configFile = configIdx === -1 ? undefined : resolve(args[configIdx + 1] ?? '');
-
-const DAEMON_ENTRY = fileURLToPath(new URL('../test/harness/supervisor/daemon-entry.js', import.meta.url));
 const PROCESSES = ['parent', 'vrrp', 'checker', 'bfd'] as const;
 type Proc = (typeof PROCESSES)[number];
 const PID_FILE: Record<Proc, string> = { parent: 'keepalived.pid', vrrp: 'vrrp.pid', checker: 'checkers.pid', bfd: 'bfd.pid' };
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
-interface Memory {
-  /** VmRSS: every resident page, shared ones (the node binary, libc) counted in full. */
-  readonly rss: number;
-  /** Pss: shared pages divided among the processes sharing them; sums to real use. */
-  readonly pss: number;
+interface Case {
+  readonly name: string;
+  /** undefined: the empty configuration with --all. */
+  readonly file?: string;
 }
 
-function memoryKiB(pid: number): Memory | undefined {
-  try {
-    const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return rss && pss ? { rss: Number(rss[1]), pss: Number(pss[1]) } : undefined;
-  } catch {
-    return undefined;
+type Usage = Partial<Record<Proc, Memory>>;
+
+function parseOptions(argv: readonly string[]) {
+  const i = argv.indexOf('--settle');
+  const settle = i === -1 ? 5 : Number(argv[i + 1]);
+  if (!Number.isFinite(settle) || settle < 0) throw new Error('--settle needs a number of seconds');
+  const cases: Case[] = [];
+  argv.forEach((a, j) => {
+    if (a === '--config') {
+      const file = resolve(argv[j + 1] ?? '');
+      if (!existsSync(file)) throw new Error(`--config: no file ${file}`);
+      cases.push({ name: basename(file), file });
+    }
+  });
+  if (argv.includes('--examples')) {
+    for (const f of readdirSync(EXAMPLES).filter((n) => n.endsWith('.conf')).sort()) cases.push({ name: f, file: join(EXAMPLES, f) });
   }
+  cases.unshift({ name: 'empty config, --all' });
+  return { settle, cases, json: argv.includes('--json') };
 }
 
-function readPid(dir: string, p: Proc): number | undefined {
-  const f = join(dir, PID_FILE[p]);
-  return existsSync(f) ? Number(readFileSync(f, 'utf8').trim()) : undefined;
+/** Interface names a configuration refers to with `interface NAME`. */
+function interfacesOf(text: string): string[] {
+  return [...new Set([...text.matchAll(/^\s*interface\s+(\S+)/gm)].map((m) => m[1]!))];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alivePid(pid: number | undefined): pid is number {
-  return pid !== undefined && existsSync(`/proc/${pid}`);
-}
-
-/** Waits for the parent's pid file, then for start-up to settle. */
-async function waitForStart(dir: string, proc: ChildProcess, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (proc.exitCode !== null) throw new Error(`daemon exited with ${proc.exitCode} during start-up`);
-    if (readPid(dir, 'parent') !== undefined) return;
-    await sleep(50);
+async function measure(lab: Topology, index: number, implementation: Implementation, c: Case, settle: number, extraArgs: string[] = []): Promise<Usage | string> {
+  const ns = await lab.namespace(`m${index}`);
+  const text = c.file ? readFileSync(c.file, 'utf8') : '# empty\n';
+  for (const [k, name] of interfacesOf(text).entries()) {
+    // No dummy driver on every kernel (not on this CI's): a veth whose peer stays in the namespace does as well.
+    await ns.ip('link', 'add', name, 'type', 'veth', 'peer', 'name', `peer${k}`);
+    await ns.ip('address', 'add', `192.0.2.${k + 1}/24`, 'dev', name);
+    await ns.up(`peer${k}`);
+    await ns.up(name);
   }
-  throw new Error(`no pid file appeared in ${dir}`);
-}
-
-async function measure(name: string, argv: string[], dir: string, netns: string): Promise<Record<Proc, Memory | undefined>> {
-  const proc = spawn('ip', ['netns', 'exec', netns, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: dir } });
-  let stderr = '';
-  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const daemon = Daemon.start(implementation, ns, lab.directory, text, { args: c.file ? extraArgs : ['--all', ...extraArgs] });
+  const pidOf = (p: Proc) => {
+    const f = join(daemon.directory, PID_FILE[p]);
+    return existsSync(f) ? Number(readFileSync(f, 'utf8').trim()) : undefined;
+  };
   try {
-    await waitForStart(dir, proc, 15_000);
-    await sleep(Math.max(settleS, 1) * 1000);
-    const out = {} as Record<Proc, Memory | undefined>;
+    const deadline = Date.now() + 20_000;
+    while (pidOf('parent') === undefined) {
+      if (!daemon.running) return `exited during start-up: ${daemon.output.split('\n').slice(-3).join(' | ')}`;
+      if (Date.now() > deadline) return 'no pid file after 20 s';
+      await sleep(50);
+    }
+    await sleep(settle * 1000);
+    if (!daemon.running) return `exited: ${daemon.output.split('\n').slice(-3).join(' | ')}`;
+    const usage: Usage = {};
     for (const p of PROCESSES) {
-      const pid = readPid(dir, p);
-      out[p] = alivePid(pid) ? memoryKiB(pid) : undefined;
+      const pid = pidOf(p);
+      const memory = pid !== undefined && isAlive(pid) ? readMemory(pid) : undefined;
+      if (memory) usage[p] = memory;
     }
-    return out;
-  } catch (err) {
-    throw new Error(`${name}: ${(err as Error).message}\n${stderr}`);
+    return usage;
   } finally {
-    const pid = readPid(dir, 'parent');
-    if (pid !== undefined) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    const end = Date.now() + 10_000;
-    while (proc.exitCode === null && Date.now() < end) await sleep(50);
-    if (proc.exitCode === null) proc.kill('SIGKILL');
+    await daemon.stop();
   }
 }
 
 async function main(): Promise<void> {
-  const id = `${process.pid}`;
-  const tsDir = mkdtempSync('/tmp/ka-bench-ts-');
-  const kaDir = mkdtempSync('/tmp/ka-bench-ka-');
-  const nsTs = `kabts${id}`;
-  const nsKa = `kabka${id}`;
-  for (const ns of [nsTs, nsKa]) if (spawnSync('ip', ['netns', 'add', ns]).status !== 0) throw new Error(`cannot create netns ${ns} (root needed)`);
+  const { settle, cases, json } = parseOptions(process.argv.slice(2));
+  const before = await machineLine();
+  const lab = await Topology.create();
+  const results: Array<{ case: string; file?: string; usage: Record<Implementation, Usage | string>; notes: string[] }> = [];
+  let index = 0;
   try {
-    writeFileSync(join(tsDir, 'empty.json'), '{}\n');
-    writeFileSync(join(kaDir, 'empty.conf'), '# empty\n');
-    const mode = configFile ? {} : { mode: { vrrp: true, checker: true, bfd: true, runAll: true } };
-    const ts = await measure(
-      'keepalived-ts',
-      [
-        process.execPath,
-        DAEMON_ENTRY,
-        JSON.stringify({ configFile: configFile ?? join(tsDir, 'empty.json'), runDir: tsDir, ...mode }),
-        '--dont-fork',
-        ...(configFile ? ['--keepalived-conf'] : []),
-      ],
-      tsDir,
-      nsTs,
-    );
-    const kaPids = ['-p', join(kaDir, 'keepalived.pid'), '-r', join(kaDir, 'vrrp.pid'), '-c', join(kaDir, 'checkers.pid'), '-b', join(kaDir, 'bfd.pid')];
-    let ka: Record<Proc, Memory | undefined> | undefined;
-    if (existsSync('/usr/sbin/keepalived')) {
-      try {
-        ka = await measure('keepalived', ['/usr/sbin/keepalived', '-n', ...(configFile ? [] : ['--all']), '-f', configFile ?? join(kaDir, 'empty.conf'), ...kaPids], kaDir, nsKa);
-      } catch (err) {
-        if (!configFile) throw err;
-        console.log(`keepalived could not run ${configFile} here (${(err as Error).message.split('\n')[0]}); its columns are empty`);
+    for (const c of cases) {
+      const usage = {} as Record<Implementation, Usage | string>;
+      const notes: string[] = [];
+      for (const impl of IMPLEMENTATIONS) {
+        usage[impl] = await measure(lab, ++index, impl, c, settle);
+        if (impl === 'keepalived' && typeof usage[impl] === 'string' && c.file && /^\s*virtual_server\b/m.test(readFileSync(c.file, 'utf8'))) {
+          // Its checker needs the ip_vs module and takes the whole daemon down without it: measure the rest.
+          notes.push(`keepalived ${usage[impl]}`, 'keepalived run again with -P (no checker): without ip_vs its checker ends the whole daemon');
+          usage[impl] = await measure(lab, ++index, impl, c, settle, ['-P']);
+        }
       }
+      results.push({ case: c.name, ...(c.file ? { file: c.file } : {}), usage, notes });
     }
-    const mib = (k: number | undefined) => (k === undefined ? '-' : (k / 1024).toFixed(1));
-    const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(1) : '-');
-    const what = configFile ? configFile : 'empty configuration, --all';
-    console.log(`Memory after ${settleS} s, ${what} (MiB; RSS counts shared pages in full, PSS shares them out)`);
-    console.log('process    ts RSS  ka RSS  ratio    ts PSS  ka PSS  ratio');
-    const total = { tsR: 0, kaR: 0, tsP: 0, kaP: 0 };
-    for (const p of PROCESSES) {
-      const a = ts[p];
-      const b = ka?.[p];
-      total.tsR += a?.rss ?? 0;
-      total.tsP += a?.pss ?? 0;
-      total.kaR += b?.rss ?? 0;
-      total.kaP += b?.pss ?? 0;
-      console.log(
-        `${p.padEnd(10)} ${mib(a?.rss).padStart(6)}  ${mib(b?.rss).padStart(6)}  ${ratio(a?.rss, b?.rss).padStart(5)}    ${mib(a?.pss).padStart(6)}  ${mib(b?.pss).padStart(6)}  ${ratio(a?.pss, b?.pss).padStart(5)}`,
-      );
-    }
-    console.log(
-      `${'total'.padEnd(10)} ${mib(total.tsR).padStart(6)}  ${mib(ka ? total.kaR : undefined).padStart(6)}  ${ratio(total.tsR, total.kaR).padStart(5)}    ${mib(total.tsP).padStart(6)}  ${mib(ka ? total.kaP : undefined).padStart(6)}  ${ratio(total.tsP, total.kaP).padStart(5)}`,
-    );
   } finally {
-    for (const ns of [nsTs, nsKa]) spawnSync('ip', ['netns', 'del', ns]);
-    rmSync(tsDir, { recursive: true, force: true });
-    rmSync(kaDir, { recursive: true, force: true });
+    await lab.destroy();
+  }
+  const after = await machineLine();
+  const record = { benchmark: 'rss', command: process.argv.slice(1).join(' '), before, after, settleSeconds: settle, results };
+  await saveIfAsked(process.argv, record);
+  if (json) {
+    console.log(JSON.stringify(record, null, 2));
+    return;
+  }
+  console.log(`before: ${before}\nafter:  ${after}`);
+  console.log(`memory ${settle} s after start-up, MiB (RSS counts shared pages in full in every process, PSS shares them out)\n`);
+  const mib = (k: number | undefined) => fixed(k === undefined ? undefined : k / 1024, 1);
+  const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(1)}x` : '-');
+  for (const r of results) {
+    console.log(r.case);
+    const ts = r.usage['keepalived-ts'];
+    const ka = r.usage.keepalived;
+    for (const note of r.notes) console.log(`  ${note}`);
+    for (const [name, u] of [['keepalived-ts', ts], ['keepalived', ka]] as const) if (typeof u === 'string') console.log(`  ${name}: ${u}`);
+    const get = (u: Usage | string, p: Proc) => (typeof u === 'string' ? undefined : u[p]);
+    const total = (u: Usage | string, f: (m: Memory) => number) =>
+      typeof u === 'string' || Object.keys(u).length === 0 ? undefined : Object.values(u).reduce((s, m) => s + f(m!), 0);
+    const rows = PROCESSES.map((p) => {
+      const a = get(ts, p);
+      const b = get(ka, p);
+      return [p, mib(a?.rssKiB), mib(b?.rssKiB), ratio(a?.rssKiB, b?.rssKiB), mib(a?.pssKiB), mib(b?.pssKiB), ratio(a?.pssKiB, b?.pssKiB)];
+    });
+    const [tr, kr, tp, kp] = [total(ts, (m) => m.rssKiB), total(ka, (m) => m.rssKiB), total(ts, (m) => m.pssKiB), total(ka, (m) => m.pssKiB)];
+    rows.push(['total', mib(tr), mib(kr), ratio(tr, kr), mib(tp), mib(kp), ratio(tp, kp)]);
+    console.log(table(['process', 'ts RSS', 'ka RSS', 'ratio', 'ts PSS', 'ka PSS', 'ratio'], rows).replace(/^/gm, '  '));
+    console.log('');
   }
 }
 
