@@ -79,9 +79,16 @@ export const ConfigTestExit = {
   scriptSecurity: 6,
 } as const;
 
+/**
+ * keepalived keeps one status for the whole parse and replaces it by every later report whose
+ * class comes further down its list (lib/parser.c vreport_config_error; parser.h orders the
+ * classes "cannot run" < ordinary errors and warnings < script security). So script security
+ * outranks everything, and any error or warning outranks a "cannot run" one: a missing
+ * interface, which keepalived first warns about and then finds fatal, exits 5, not 4.
+ */
 export function configTestExitCode(diags: Diagnostics): number {
-  if (diags.count('fatal') > 0) return ConfigTestExit.cannotRun;
-  if (diags.count('error') > 0 || diags.count('warning') > 0) return ConfigTestExit.errors;
   if (diags.count('security') > 0) return ConfigTestExit.scriptSecurity;
+  if (diags.count('error') > 0 || diags.count('warning') > 0) return ConfigTestExit.errors;
+  if (diags.count('fatal') > 0) return ConfigTestExit.cannotRun;
   return ConfigTestExit.ok;
 }
