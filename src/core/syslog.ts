@@ -14,7 +14,10 @@
  * Differences from glibc, on purpose: sends never block (a full daemon queue
  * drops the line and counts it, instead of stalling the event loop that sends
  * VRRP adverts), and there is no SOCK_STREAM fallback. Like glibc, the socket is
- * connected lazily and reconnected once when the daemon was restarted.
+ * connected lazily and reconnected once when the daemon was restarted. Unlike glibc, a
+ * connect that failed (no syslog daemon, as in a bare network namespace or a container) is
+ * not tried again for CONNECT_HOLD_OFF_MS: glibc opens, fails and closes a socket for every
+ * line, and on a takeover those are system calls between the first advert and the GARP.
  */
 import { UnixDatagramSocket } from '../net/unix-dgram.js';
 import { isErrnoError } from '../net/native.js';
@@ -56,7 +59,12 @@ export interface SyslogSinkOptions {
   /** The clock for timestamps (tests inject one). */
   now?: () => Date;
   pid?: number;
+  /** A monotonic clock in ms for the reconnect hold-off (tests inject one). */
+  monotonicMs?: () => number;
 }
+
+/** After a failed connect, lines are dropped without trying again for this long, ms. */
+export const CONNECT_HOLD_OFF_MS = 1000;
 
 /** Errors that mean the daemon went away or was restarted: reconnect and retry once. */
 const RECONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTCONN', 'ENOENT', 'EDESTADDRREQ']);
@@ -68,6 +76,9 @@ export class SyslogSink {
   #socket: UnixDatagramSocket | null = null;
   #now: () => Date;
   #pid: number;
+  #monotonicMs: () => number;
+  /** When the last connect failed, and why; cleared by a successful connect. */
+  #connectFailure: { atMs: number; error: unknown } | null = null;
   /** Lines that could not be delivered (no daemon, queue full, too long). */
   dropped = 0;
   /** The reason the last line was dropped, for a status page. */
@@ -77,6 +88,7 @@ export class SyslogSink {
     this.path = options.path ?? '/dev/log';
     this.#now = options.now ?? (() => new Date());
     this.#pid = options.pid ?? process.pid;
+    this.#monotonicMs = options.monotonicMs ?? (() => performance.now());
   }
 
   /** Sets the ident ("Keepalived_vrrp") and facility (SyslogFacility.daemon, local0..7). */
@@ -113,13 +125,17 @@ export class SyslogSink {
 
   #connected(): UnixDatagramSocket {
     if (this.#socket) return this.#socket;
+    const failure = this.#connectFailure;
+    if (failure && this.#monotonicMs() - failure.atMs < CONNECT_HOLD_OFF_MS) throw failure.error;
     const socket = UnixDatagramSocket.open();
     try {
       socket.connect(this.path);
     } catch (error) {
       socket.close();
+      this.#connectFailure = { atMs: this.#monotonicMs(), error };
       throw error;
     }
+    this.#connectFailure = null;
     this.#socket = socket;
     return socket;
   }

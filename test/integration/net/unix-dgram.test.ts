@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UnixDatagramSocket } from '../../../src/net/unix-dgram.js';
 import { notify, notifyErrno, notifyReady, notifyStopping, NotifySocketError, unsetNotifySocket } from '../../../src/core/sd-notify.js';
-import { formatSyslogLine, SyslogFacility, SyslogSeverity, SyslogSink } from '../../../src/core/syslog.js';
+import { formatSyslogLine, SyslogFacility, SyslogSeverity, SyslogSink, CONNECT_HOLD_OFF_MS } from '../../../src/core/syslog.js';
 import { waitUntil } from '../../harness/index.js';
 
 const run = promisify(execFile);
@@ -70,7 +70,8 @@ test('syslog lines have glibc\'s format, and the sink survives a daemon restart'
   const path = join(tempDir(t), 'log');
   let daemon = receiver(path);
   t.after(() => daemon.socket.close());
-  const sink = new SyslogSink({ path, pid: 4242, now: () => new Date(2026, 10, 2, 1, 49, 5) });
+  let clockMs = 0;
+  const sink = new SyslogSink({ path, pid: 4242, now: () => new Date(2026, 10, 2, 1, 49, 5), monotonicMs: () => clockMs });
   t.after(() => sink.close());
   sink.open('Keepalived_vrrp', SyslogFacility.daemon);
   assert.equal(sink.write(SyslogSeverity.info, '(VI_1) Entering MASTER STATE'), true);
@@ -88,6 +89,12 @@ test('syslog lines have glibc\'s format, and the sink survives a daemon restart'
   assert.equal(sink.write(SyslogSeverity.err, 'while the daemon is away'), false);
   assert.equal(sink.dropped, 1);
   daemon = receiver(path);
+  // A failed connect is not retried within the hold-off (no socket churn per line)...
+  clockMs += CONNECT_HOLD_OFF_MS - 1;
+  assert.equal(sink.write(SyslogSeverity.err, 'within the hold-off'), false);
+  assert.equal(sink.dropped, 2);
+  // ...and is after it.
+  clockMs += 1;
   assert.equal(sink.write(SyslogSeverity.err, 'after the restart'), true);
   await waitUntil('the line after the restart', () => daemon.received.length === 1);
   assert.equal(daemon.received[0]![0], '<155>Nov  2 01:49:05 Keepalived_vrrp[4242]: after the restart');
