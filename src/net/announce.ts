@@ -42,6 +42,21 @@ export class NeighbourAnnouncer {
   #arp: RawSocket | null = null;
   #ndisc: RawSocket | null = null;
 
+  /**
+   * Opens both sockets now, as keepalived does at start-up (gratuitous_arp_init,
+   * ndisc_init), so a takeover's first GARP does not pay for socket, filter and epoll
+   * set-up. A socket that cannot be opened yet is left to the first send, which then
+   * throws its error where it matters.
+   */
+  prepare(): void {
+    try {
+      this.#arp ??= openSendOnly(ETH_P_ARP);
+      this.#ndisc ??= openSendOnly(ETH_P_IPV6);
+    } catch {
+      // Reported by the send that needs it.
+    }
+  }
+
   /** Sends one gratuitous ARP for `address`; returns the bytes sent (42). Throws an ErrnoError. */
   sendGratuitousArp(link: LinkInterface, address: string): number {
     const frame = encodeGratuitousArpFrame(link.mac, address);

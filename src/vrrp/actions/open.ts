@@ -40,6 +40,7 @@ export async function openVrrpActions(options: OpenVrrpActionsOptions = {}): Pro
     const interfaces = options.interfaces ?? remember(opened, await openInterfaceTable());
     const routeMonitor = remember(opened, openRtnlMonitor(NetWatch.groups));
     const announcer = remember(opened, new NeighbourAnnouncer());
+    announcer.prepare();
     const fw = options.firewall;
     const firewall = fw === false ? undefined : new VrrpFirewall(new NftRunner(nftProcess(fw ?? {})), fw ?? {});
     const services: VrrpActionsServices = {
