@@ -29,6 +29,27 @@ export interface RouterAddresses { readonly v4: string; readonly v6: string; rea
 export const ROUTER_A: RouterAddresses = { v4: '10.9.0.1', v6: '2001:db8:9::1', ll: 'fe80::ff:fe00:a01' };
 export const ROUTER_B: RouterAddresses = { v4: '10.9.0.2', v6: '2001:db8:9::2', ll: 'fe80::ff:fe00:b01' };
 
+/** The MACs of router A's and router B's vx0 (fixed, so the wire shows who sent a frame). */
+export const ROUTER_MAC = { a: '02:00:00:00:0a:01', b: '02:00:00:00:0b:01' } as const;
+
+/** tcpdump's filter for VRRP adverts, bare or inside AH, IPv4 and IPv6. */
+export const VRRP_CAPTURE_FILTER = 'ip proto 112 or ip proto 51 or ip6 proto 112';
+
+/**
+ * Router A and router B in `topology`: two namespaces, one cable (vx0 <-> vx0), the IPv4
+ * and IPv6 addresses of ROUTER_A and ROUTER_B. Shared with the daemon-level lab.
+ */
+export async function twoRouters(topology: Topology): Promise<{ a: Namespace; b: Namespace }> {
+  const a = await topology.namespace('a');
+  const b = await topology.namespace('b');
+  await topology.veth(a, IFNAME, b, IFNAME, { aMac: ROUTER_MAC.a, bMac: ROUTER_MAC.b });
+  for (const [ns, r] of [[a, ROUTER_A], [b, ROUTER_B]] as const) {
+    await ns.addAddress(IFNAME, `${r.v4}/24`);
+    await ns.addAddress(IFNAME, `${r.v6}/64`, { nodad: true });
+  }
+  return { a, b };
+}
+
 export class VrrpLab {
   private constructor(readonly topology: Topology) {}
 
@@ -37,20 +58,13 @@ export class VrrpLab {
   }
 
   /** Router A and router B, one cable (vx0 <-> vx0), IPv4 and IPv6 addresses on both. */
-  async twoRouters(): Promise<{ a: Namespace; b: Namespace }> {
-    const a = await this.topology.namespace('a');
-    const b = await this.topology.namespace('b');
-    await this.topology.veth(a, IFNAME, b, IFNAME, { aMac: '02:00:00:00:0a:01', bMac: '02:00:00:00:0b:01' });
-    for (const [ns, r] of [[a, ROUTER_A], [b, ROUTER_B]] as const) {
-      await ns.addAddress(IFNAME, `${r.v4}/24`);
-      await ns.addAddress(IFNAME, `${r.v6}/64`, { nodad: true });
-    }
-    return { a, b };
+  twoRouters(): Promise<{ a: Namespace; b: Namespace }> {
+    return twoRouters(this.topology);
   }
 
   /** tcpdump on `ifname`, VRRP and AH only (IPv4 and IPv6). */
   capture(ns: Namespace, ifname = IFNAME): Promise<Capture> {
-    return ns.capture(ifname, 'ip proto 112 or ip proto 51 or ip6 proto 112');
+    return ns.capture(ifname, VRRP_CAPTURE_FILTER);
   }
 
   /** Our VRRP runtime in `ns`, started from literal parameters. */

@@ -37,6 +37,9 @@ export const VARIANTS: readonly Variant[] = [
   { label: 'VRRPv3 IPv6 unicast', vrid: 18, version: 3, family: 'inet6', auth: 'none', unicast: true, advertIntervalMs: 1000 },
 ];
 
+/** keepalived's log lines that mean it rejected a packet (its vrrp_check_packet wording). */
+export const KEEPALIVED_PACKET_ERRORS = /invalid|mismatch|wrong|too (short|long)|expecting|already processed|not present|discard/i;
+
 export const instanceName = (v: Variant): string => `VI_${v.vrid}`;
 export const vipOf = (v: Variant): string => (v.family === 'inet' ? `10.9.1.${v.vrid}` : `2001:db8:9:1::${v.vrid}`);
 export const PASSWORD = 'secret12';
@@ -82,6 +85,11 @@ export function keepalivedConfig(variants: readonly Variant[], me: RouterAddress
 }
 
 const sourceOf = (v: Variant, r: RouterAddresses): string => (v.family === 'inet' ? r.v4 : v.unicast ? r.v6 : r.ll);
+/** Where an advert to router `to` goes: `to` itself for unicast, else the VRRP group (RFC 5798 §5.1.1.2, §5.1.2.2). */
+const destinationOf = (v: Variant, to: RouterAddresses): string =>
+  (v.unicast ? (v.family === 'inet' ? to.v4 : to.v6) : v.family === 'inet' ? '224.0.0.18' : 'ff02::12');
+/** VRRPv2's Auth Type field (RFC 2338 §5.3.6; 2 is AH, which keepalived still writes there). */
+const AUTH_TYPE_FIELD = { none: 0, pass: 1, ah: 2 } as const;
 
 export interface FailoverFacts {
   readonly lastFromOld: WireAdvert;
@@ -106,10 +114,13 @@ export function assertFailoverOnWire(adverts: readonly WireAdvert[], v: Variant,
   for (const a of fromOld) assert.equal(a.priority, oldPriority, `${v.label}: old master priority`);
   for (const a of fromNew) assert.equal(a.priority, newPriority, `${v.label}: new master priority`);
   const wireInterval = v.version === 2 ? v.advertIntervalMs / 1000 : v.advertIntervalMs / 10;
-  for (const a of [...fromOld, ...fromNew]) {
+  for (const [a, to] of [...fromOld.map((a) => [a, newMaster] as const), ...fromNew.map((a) => [a, oldMaster] as const)]) {
     assert.equal(a.version, v.version, `${v.label}: version`);
     assert.equal(a.interval, wireInterval, `${v.label}: advert interval field`);
+    assert.equal(a.destination, destinationOf(v, to), `${v.label}: ${v.unicast ? 'unicast to the peer' : 'multicast'}`);
     if (!v.unicast) assert.equal(a.ttl, 255, `${v.label}: TTL/hop limit`);
+    assert.equal(a.ahSequence !== undefined, v.auth === 'ah', `${v.label}: ${v.auth === 'ah' ? 'inside' : 'not inside'} IPsec AH`);
+    if (v.version === 2) assert.equal(a.authType, AUTH_TYPE_FIELD[v.auth], `${v.label}: auth type field`);
   }
   const lastFromOld = fromOld.at(-1) as WireAdvert;
   const firstFromNew = fromNew[0] as WireAdvert;

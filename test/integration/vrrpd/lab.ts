@@ -10,16 +10,21 @@
  *   await a.waitState('VI_1', 'MASTER', 6000);    // from its own log
  *   await lab.vipHolders(VIP)                     // who has the VIP, from `ip -j addr`
  *   await lab.crash(r1);                          // SIGSTOP then SIGKILL every process in r1
+ *   await lab.crashDaemon(a);                     // the same for one daemon's process tree only
+ *   await a.jsonDump();                           // its JSON dump (SIGJSON), parsed
+ *   const { a, b } = await lab.twoRouters();      // or the vrrp-io lab's cable (vx0), for its scenarios
  *
  * Everything a test starts runs inside the lab's namespaces; pid files, configuration and
  * dumps (TMPDIR) live in the lab's directory; the harness kills what it started, by pid,
  * and deletes the namespaces and the directory when the test ends.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Topology, delay, waitUntil, type LabProcess, type Namespace, type TestHooks } from '../../harness/index.js';
 import { namespacePidsSync } from '../../harness/cleanup.js';
+import { twoRouters } from '../vrrp-io/lab.js';
+import { descendantsSync, isRunning, signalQuietly } from '../../../src/lab/process.js';
 
 const KEEPALIVED_TS = fileURLToPath(new URL('../../../../bin/keepalived', import.meta.url));
 
@@ -33,6 +38,9 @@ export const LINK_LOCAL = { r1: 'fe80::ff:fe77:1', r2: 'fe80::ff:fe77:2', client
 /** With `lan({ second: true })`: a second LAN, eth1 on bridge br1, 10.78.0.N/24. */
 export const LAN_B = '10.78.0';
 export const MAC_B = { r1: '02:00:00:78:00:01', r2: '02:00:00:78:00:02', client: '02:00:00:78:00:09' } as const;
+/** keepalived's JSON dump signal, SIGRTMIN+2 on Linux/glibc. */
+export const SIGJSON = 36;
+
 /** The host number of each lab host on its LANs. */
 export const HOST = { r1: 1, r2: 2, client: 9 } as const;
 
@@ -83,6 +91,21 @@ export class DaemonProcess {
   path(name: string): string {
     return join(this.tmpDir, name);
   }
+
+  /** The JSON dump (SIGJSON → TMPDIR/keepalived.json), parsed: one object per instance. */
+  async jsonDump<T = { data: Record<string, unknown>; stats: Record<string, number> }>(timeoutMs = 3000): Promise<T[]> {
+    const file = this.path('keepalived.json');
+    rmSync(file, { force: true });
+    this.signal(SIGJSON);
+    return waitUntil(`${this.label}: keepalived.json`, () => {
+      if (!existsSync(file)) return undefined;
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as T[];
+      } catch {
+        return undefined; // still being written
+      }
+    }, { timeoutMs, intervalMs: 20 });
+  }
 }
 
 export interface DaemonOptions {
@@ -124,6 +147,14 @@ export class DaemonLab {
     return hosts;
   }
 
+  /**
+   * Router a and router b of the vrrp-io lab (one cable, vx0 on each, ROUTER_A/ROUTER_B's
+   * addresses), so the daemon-level tests can run the vrrp-io scenarios.
+   */
+  twoRouters(): Promise<{ a: Namespace; b: Namespace }> {
+    return twoRouters(this.topology);
+  }
+
   writeFile(name: string, text: string, mode = 0o644): string {
     const path = join(this.dir, name);
     writeFileSync(path, text, { mode });
@@ -159,15 +190,26 @@ export class DaemonLab {
    * order (priority 0). Only for namespaces holding nothing but that router.
    */
   async crash(ns: Namespace): Promise<void> {
-    const pids = namespacePidsSync(ns.name);
-    for (const pid of pids) {
-      try { process.kill(pid, 'SIGSTOP'); } catch { /* gone */ }
-    }
-    for (const pid of pids) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-    }
+    freezeThenKill(namespacePidsSync(ns.name));
     await waitUntil(`${ns.label}: every process gone`, () => namespacePidsSync(ns.name).length === 0, { timeoutMs: 3000 });
   }
+
+  /**
+   * Crashes one daemon and nothing else in its namespace (a capture there keeps running):
+   * the daemon and every descendant of it stopped, then killed, as `crash` does for a
+   * whole namespace.
+   */
+  async crashDaemon(daemon: DaemonProcess): Promise<void> {
+    const pids = [daemon.pid, ...descendantsSync(daemon.pid)];
+    freezeThenKill(pids);
+    await waitUntil(`${daemon.label}: every process gone`, () => pids.every((pid) => !isRunning(pid)), { timeoutMs: 3000 });
+  }
+}
+
+/** SIGSTOP to all of `pids`, then SIGKILL: frozen first, none can see another die and react. */
+function freezeThenKill(pids: readonly number[]): void {
+  for (const pid of pids) signalQuietly(pid, 'SIGSTOP');
+  for (const pid of pids) signalQuietly(pid, 'SIGKILL');
 }
 
 interface AddrInfo { readonly local: string; readonly prefixlen: number }
@@ -236,4 +278,14 @@ export async function unsolicitedNas(capture: { fields(names: readonly string[],
 export async function garps(capture: { fields(names: readonly string[], filter?: string): Promise<string[][]> }, ip: string): Promise<{ mac: string; at: number }[]> {
   const rows = await capture.fields(['frame.time_epoch', 'arp.src.hw_mac', 'eth.src'], `arp.isgratuitous == 1 && arp.src.proto_ipv4 == ${ip}`);
   return rows.map((r) => ({ at: Math.round(Number(r[0]) * 1000), mac: r[1] ?? '' }));
+}
+
+/** A gratuitous ARP or an unsolicited neighbour advert: the address announced, who sent it, when. */
+export interface Announcement { readonly ip: string; readonly mac: string; readonly at: number }
+
+/** Every gratuitous ARP and unsolicited neighbour advert in a capture (one tshark run). */
+export async function announcements(capture: { fields(names: readonly string[], filter?: string): Promise<string[][]> }): Promise<Announcement[]> {
+  const rows = await capture.fields(['frame.time_epoch', 'eth.src', 'arp.src.proto_ipv4', 'icmpv6.nd.na.target_address'],
+    'arp.isgratuitous == 1 || (icmpv6.type == 136 && icmpv6.nd.na.flag.s == 0)');
+  return rows.map((r) => ({ at: Math.round(Number(r[0]) * 1000), mac: r[1] ?? '', ip: r[2] || (r[3] ?? '') }));
 }
