@@ -23,6 +23,10 @@
  *    crashes → FRR is Master of all three, its macvlans out of protodown, its adverts and
  *    GARPs/NAs (from the virtual MACs) on the wire after its Master_Down_Interval.
  *
+ * 3. keepalived-ts comes back at 40: its start-up clean-up removes the VIPs the crash left,
+ *    and it is BACKUP under FRR; FRR shuts its virtual routers down (`vrrp N shutdown`) and
+ *    sends priority 0 → keepalived-ts takes over after Skew_Time only.
+ *
  * The wire is watched from a third host on the LAN and decoded by tshark.
  */
 import assert from 'node:assert/strict';
@@ -130,7 +134,7 @@ function handoverGap(adverts: readonly WireAdvert[], vrid: number, family: FrrFa
   return mine[firstNew]!.time - lastOld.time;
 }
 
-test('keepalived-ts and FRR vrrpd: VRRPv3 IPv4/IPv6 and VRRPv2 fail over both ways', { timeout: 90_000 }, async (t) => {
+test('keepalived-ts and FRR vrrpd: VRRPv3 IPv4/IPv6 and VRRPv2 fail over both ways, and FRR\'s priority 0', { timeout: 90_000 }, async (t) => {
   const missing = frrMissing();
   if (missing) {
     t.skip(missing);
@@ -245,5 +249,39 @@ test('keepalived-ts and FRR vrrpd: VRRPv3 IPv4/IPv6 and VRRPv2 fail over both wa
   assert.ok((await garps(capture, VIP2)).some((g) => g.mac === virtualMac(52, 'v4')), 'FRR\'s GARP for the v2 VIP from the virtual MAC');
   assert.ok((await unsolicitedNas(capture, VIP6)).some((n) => n.mac === virtualMac(51, 'v6')), 'FRR\'s NA for the IPv6 VIP');
   assert.deepEqual(complaintsAboutUs(frr2.complaints()), [], 'FRR never complained about our packets');
+
+  // --- 3. keepalived-ts back at 40 under FRR; FRR shuts its virtual routers down -------------------
+  // The crash left our VIPs on r1: the new daemon's start-up clean-up must remove them.
+  const ours2 = lab.daemon(r1, 'kts2', ourConf(40));
+  for (const i of INSTANCES) await ours2.waitState(i.name, 'BACKUP', 10_000);
+  await waitUntil('our VIPs cleaned up and FRR\'s adverts counted', async () => {
+    const counted = await jsonDump(ours2);
+    return (await ourVips(r1)).length === 0 && INSTANCES.every((i) => (counted.get(i.name)?.stats.advert_rcvd ?? 0) >= 2);
+  }, { timeoutMs: 5000, intervalMs: 200 });
+  capture = await client.capture('eth0', 'ip proto 112 or ip6 proto 112');
+  const linesBefore = frr2.lines.length;
+  // RFC 5798 §6.4.3: a Master that shuts down sends priority 0; the backup waits only Skew_Time.
+  await frr2.vtysh('configure terminal', 'interface eth0', 'vrrp 51 shutdown', 'vrrp 52 shutdown');
+  await waitUntil('every VIP on keepalived-ts again', async () => (await ourVips(r1)).length === INSTANCES.length, { timeoutMs: 3000, intervalMs: 20 });
+  for (const i of INSTANCES) await ours2.waitState(i.name, 'MASTER', 1000);
+  await capture.waitForPackets(1, `ip6 proto 112 and src host ${LINK_LOCAL.r1}`, 3000);
+  adverts = await decodeAdverts(capture);
+  for (const i of INSTANCES) {
+    const mine = advertsOf(adverts, i.vrid, i.family);
+    const zero = mine.findIndex((a) => a.priority === 0);
+    assert.ok(zero >= 0, `FRR's priority-0 advert for ${i.name}`);
+    const ourSource = i.family === 'v6' ? LINK_LOCAL.r1 : R1;
+    const first = mine.slice(zero).find((a) => a.source === ourSource);
+    assert.ok(first, `${i.name}: our advert after FRR's priority 0`);
+    assert.equal(first.priority, 40);
+    const gap = first.time - mine[zero]!.time;
+    // Skew_Time: (256 − 40)/256 × the interval learned from FRR (v3: 500 ms; v2: 1 s).
+    const skew = ((256 - 40) * (i.version === 3 ? 500 : 1000)) / 256;
+    t.diagnostic(`${i.name}: our first advert ${gap} ms after FRR's priority 0 (Skew_Time ${skew} ms)`);
+    assert.ok(gap >= skew - 50 && gap <= skew + 600, `${i.name}: took over after Skew_Time (${gap} ms, expected ${skew})`);
+  }
+  dump = await jsonDump(ours2);
+  for (const i of INSTANCES) assert.ok(dump.get(i.name)!.stats.pri_zero_rcvd! >= 1, `${i.name}: pri_zero_rcvd`);
+  assert.deepEqual(complaintsAboutUs(frr2.complaints(linesBefore)), [], 'FRR had nothing to say about our adverts');
   t.diagnostic(`took ${Date.now() - started} ms`);
 });

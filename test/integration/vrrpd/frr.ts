@@ -141,10 +141,15 @@ export class FrrRouter {
     return this.lines.slice(from).filter((l) => FRR_COMPLAINTS.test(l));
   }
 
+  /** Runs `commands` in one vtysh session (`-c` each, in order); returns its output. */
+  async vtysh(...commands: string[]): Promise<string> {
+    const { stdout } = await this.ns.exec([VTYSH, '--vty_socket', this.dir, '--config_dir', this.dir, ...commands.flatMap((c) => ['-c', c])]);
+    return stdout;
+  }
+
   /** `vtysh -c 'show vrrp json'`, parsed. */
   async show(): Promise<FrrVirtualRouter[]> {
-    const { stdout } = await this.ns.exec([VTYSH, '--vty_socket', this.dir, '--config_dir', this.dir, '-c', 'show vrrp json']);
-    return JSON.parse(stdout) as FrrVirtualRouter[];
+    return JSON.parse(await this.vtysh('show vrrp json')) as FrrVirtualRouter[];
   }
 
   async family(vrid: number, family: FrrFamily): Promise<FrrRouterFamily> {
