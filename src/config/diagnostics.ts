@@ -79,9 +79,18 @@ export const ConfigTestExit = {
   scriptSecurity: 6,
 } as const;
 
+/**
+ * keepalived keeps the class with the highest number in lib/parser.h's
+ * config_err_t (vreport_config_error: `config_err < err`), although the
+ * header calls the order "decreasing severity": the security class beats
+ * everything, any error or warning beats the "cannot run" classes. So a
+ * missing interface, which comes with a "WARNING - interface … doesn't
+ * exist" line, exits 5, not 4 (checked with Debian's 2.2.7); 4 is for a
+ * fatal problem reported alone.
+ */
 export function configTestExitCode(diags: Diagnostics): number {
-  if (diags.count('fatal') > 0) return ConfigTestExit.cannotRun;
-  if (diags.count('error') > 0 || diags.count('warning') > 0) return ConfigTestExit.errors;
   if (diags.count('security') > 0) return ConfigTestExit.scriptSecurity;
+  if (diags.count('error') > 0 || diags.count('warning') > 0) return ConfigTestExit.errors;
+  if (diags.count('fatal') > 0) return ConfigTestExit.cannotRun;
   return ConfigTestExit.ok;
 }
