@@ -151,6 +151,8 @@ function resolveSyncGroups(groups: VrrpSyncGroup[], instances: Map<string, VrrpI
       groupOf.set(v, sg);
       members.push(v);
     }
+    // The ignored names leave the group, as keepalived never links them.
+    if (members.length !== (sg.members ?? []).length) sg.members = members.map((v) => v.name);
     if (members.length === 1) {
       ctx.diags.warning(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`, loc, 'vrrp_sync_group');
     }

@@ -135,7 +135,7 @@ test('SSL_GET: tls_compliant (2.3+) on the checker and its urls; sni_name', () =
   assertRoundTrip(r.config);
 });
 
-test('SSL: the top-level block; a second block or a repeated setting replaces, with an error', () => {
+test('SSL: the top-level block; a second block or a repeated setting replaces, with a warning', () => {
   const r = compile('SSL {\n  password secret\n  ca /etc/ssl/ca.pem\n  certificate /etc/ssl/client.pem\n  key /etc/ssl/client.key\n}');
   assert.deepEqual(r.problems, []);
   assert.deepEqual(r.config.ssl, { password: 'secret', caFile: '/etc/ssl/ca.pem', certificateFile: '/etc/ssl/client.pem', keyFile: '/etc/ssl/client.key' });
