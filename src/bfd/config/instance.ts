@@ -188,15 +188,17 @@ export const bfdInstanceBlock = defineBlock<BfdInstance>({
       throw new ConfigValueError(`BFD instance ${m.name} has no neighbor address set`, loc);
     }
     if (m.sourceIp !== undefined && familyOf(m.sourceIp) !== family) {
-      ctx.diags.error(
-        `BFD instance ${m.name} source address ${m.sourceIp} and neighbor address ${m.neighborIp} are not of the same family`,
+      // The fragment's finish drops the instance, as keepalived disables it.
+      ctx.diags.warning(
+        `BFD instance ${m.name} source address ${m.sourceIp} and neighbor address ${m.neighborIp} are not of the same family, disabling instance`,
         ctx.locations.get(m, 'sourceIp') ?? loc,
         'source_ip',
       );
     }
     m.ttl ??= TTL_DEFAULT[family];
     if (m.maxHops > m.ttl) {
-      ctx.diags.error(`BFD instance ${m.name}: max_hops ${m.maxHops} exceeds ttl/hoplimit ${m.ttl}`, ctx.locations.get(m, 'maxHops') ?? loc, 'max_hops');
+      ctx.diags.warning(`BFD instance ${m.name}: max_hops ${m.maxHops} exceeds ttl/hoplimit ${m.ttl} - setting to ttl/hoplimit`, ctx.locations.get(m, 'maxHops') ?? loc, 'max_hops');
+      m.maxHops = m.ttl;
     }
   },
 });

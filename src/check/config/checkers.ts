@@ -75,7 +75,7 @@ export function checkerKeywords<M extends { checkers: Checker[] }>(): Keyword<M>
         applyBlock(spec.block, checker, stmt.block, ctx, loc);
         const problem = spec.incomplete?.(checker);
         if (problem) {
-          ctx.diags.error(problem, stmt.loc, spec.name);
+          ctx.diags.warning(problem, stmt.loc, spec.name);
           return;
         }
         m.checkers.push(checker);
@@ -118,7 +118,7 @@ export function resolveChecker(c: Checker, from: CheckerContext, rs: ServerAddre
       resolveConnection(cc, rs, from.connectTimeoutMs);
       const problem = connectionProblem(cc);
       if (problem) {
-        ctx.diags.error(`${problem} - removing ${c.type}`, loc(), c.type);
+        ctx.diags.warning(`${problem} - removing ${c.type}`, loc(), c.type);
         return false;
       }
       if (NEEDS_PORT.has(c.type) && cc.effective.connection.port === 0) {

@@ -184,12 +184,12 @@ export function applyVirtualServerGroup(groups: VirtualServerGroup[], stmt: Stmt
 /** keepalived's end-of-block checks; false when the group must be dropped. */
 function checkGroup(g: VirtualServerGroup, ctx: CompileContext, loc: SourceLocation): boolean {
   if (g.entries.length === 0) {
-    ctx.diags.error(`virtual server group ${g.name} has no entries - removing`, loc, 'virtual_server_group');
+    ctx.diags.warning(`virtual server group ${g.name} has no entries - removing`, loc, 'virtual_server_group');
     return false;
   }
   const f = groupFamilies(g);
   if (f.v4 && f.v6 && f.fwmarkWithoutFamily) {
-    ctx.diags.error(`virtual server group ${g.name} cannot have IPv4, IPv6 and fwmark without family - removing`, loc, 'virtual_server_group');
+    ctx.diags.warning(`virtual server group ${g.name} cannot have IPv4, IPv6 and fwmark without family - removing`, loc, 'virtual_server_group');
     return false;
   }
   return true;

@@ -249,7 +249,7 @@ function httpSpec(name: 'HTTP_GET' | 'SSL_GET'): CheckerSpec<HttpCheck> {
         // keepalived drops a url without a path (with an error) and keeps the others.
         m.urls = m.urls.filter((u) => {
           if (u.path !== '') return true;
-          ctx.diags.error('HTTP/SSL_GET checker url has no path - ignoring', ctx.locations.get(u), 'url');
+          ctx.diags.warning('HTTP/SSL_GET checker url has no path - ignoring', ctx.locations.get(u), 'url');
           return false;
         });
       },

@@ -87,7 +87,7 @@ export const checkFragment = defineFragment<CheckFragment>({
       const loc = ctx.locations.get(vs);
       if (vs.service.type === 'group' && !linkGroup(vs, groups.get(vs.service.name), ctx, loc)) return false;
       if (vs.realServers.length === 0) {
-        ctx.diags.error(`Virtual server ${formatVirtualServer(vs)} has no real servers - ignoring`, loc, 'virtual_server');
+        ctx.diags.warning(`Virtual server ${formatVirtualServer(vs)} has no real servers - ignoring`, loc, 'virtual_server');
         return false;
       }
       return true;
@@ -143,17 +143,17 @@ export const checkFragment = defineFragment<CheckFragment>({
 function linkGroup(vs: VirtualServer, g: VirtualServerGroup | undefined, ctx: CompileContext, loc: SourceLocation | undefined): boolean {
   const name = formatVirtualServer(vs);
   if (!g) {
-    ctx.diags.error(`Virtual server group ${(vs.service as { name: string }).name} specified but not configured - ignoring virtual server ${name}`, loc, 'virtual_server');
+    ctx.diags.warning(`Virtual server group ${(vs.service as { name: string }).name} specified but not configured - ignoring virtual server ${name}`, loc, 'virtual_server');
     return false;
   }
   const f = groupFamilies(g);
   const known = !familyFromGroup.has(vs);
   if (f.v4 && f.v6 && known) {
-    ctx.diags.error(`${g.name}: virtual server group with IPv4 & IPv6 doesn't match virtual server ${name} - ignoring`, loc, 'virtual_server');
+    ctx.diags.warning(`${g.name}: virtual server group with IPv4 & IPv6 doesn't match virtual server ${name} - ignoring`, loc, 'virtual_server');
     return false;
   }
   if (known && ((f.v4 && vs.family === 6) || (f.v6 && vs.family === 4))) {
-    ctx.diags.error(`${g.name}: address family doesn't match virtual server ${name} - ignoring`, loc, 'virtual_server');
+    ctx.diags.warning(`${g.name}: address family doesn't match virtual server ${name} - ignoring`, loc, 'virtual_server');
     return false;
   }
   if (!known) {
@@ -175,11 +175,11 @@ function linkGroup(vs: VirtualServer, g: VirtualServerGroup | undefined, ctx: Co
       vs.protocol = 'UDP';
     }
     if (vs.ops && vs.protocol !== 'UDP') {
-      ctx.diags.error(`Virtual server ${name}: one packet scheduling requires UDP - resetting`, ctx.locations.get(vs, 'ops'), 'virtual_server');
+      ctx.diags.warning(`Virtual server ${name}: one packet scheduling requires UDP - resetting`, ctx.locations.get(vs, 'ops'), 'virtual_server');
       vs.ops = false;
     }
     if (vs.persistenceTimeoutMs === 0 && ranges.some((e) => e.port === undefined)) {
-      ctx.diags.error(`Virtual server ${name}: zero port only valid for persistent services - setting`, loc, 'virtual_server');
+      ctx.diags.warning(`Virtual server ${name}: zero port only valid for persistent services - setting`, loc, 'virtual_server');
       vs.persistenceTimeoutMs = 360_000;
     }
   } else if (vs.protocol !== undefined) {
@@ -187,7 +187,7 @@ function linkGroup(vs: VirtualServer, g: VirtualServerGroup | undefined, ctx: Co
     delete vs.protocol;
   }
   if (vs.haSuspend && fwmarks > 0) {
-    ctx.diags.error(`Virtual server ${name}: cannot use ha_suspend with fwmarks - clearing ha_suspend`, ctx.locations.get(vs, 'haSuspend'), 'virtual_server');
+    ctx.diags.warning(`Virtual server ${name}: cannot use ha_suspend with fwmarks - clearing ha_suspend`, ctx.locations.get(vs, 'haSuspend'), 'virtual_server');
     vs.haSuspend = false;
   }
   // Direct-routed and tunnelled servers use the service's port; keepalived only warns here.
@@ -237,7 +237,7 @@ function crossReferences(config: CheckFragment & Partial<CrossReferenceSources>,
         if (c.type === 'FILE_CHECK') {
           const t = trackFiles?.get(c.trackFile);
           if (trackFiles && !t) {
-            ctx.diags.error(`track_file ${c.trackFile} not found - removing FILE_CHECK`, ctx.locations.get(c), 'FILE_CHECK');
+            ctx.diags.warning(`track_file ${c.trackFile} not found - removing FILE_CHECK`, ctx.locations.get(c), 'FILE_CHECK');
             dropped.add(c);
           }
           c.effective = { weight: c.weight ?? t?.weight ?? { weight: 1, reverse: false } };
@@ -245,7 +245,7 @@ function crossReferences(config: CheckFragment & Partial<CrossReferenceSources>,
           const b = bfds?.get(c.name);
           // A bfd_instance marked `vrrp` but not `checker` is not sent to the checker process.
           if (bfds && (!b || !b.eventsToChecker)) {
-            ctx.diags.error(`(${rs.address}) BFD_CHECK - BFD ${c.name} not configured${b ? ' for the checker process' : ''} - removing`, ctx.locations.get(c), 'BFD_CHECK');
+            ctx.diags.warning(`(${rs.address}) BFD_CHECK - BFD ${c.name} not configured${b ? ' for the checker process' : ''} - removing`, ctx.locations.get(c), 'BFD_CHECK');
             dropped.add(c);
           }
         } else if (logAll) {
@@ -270,13 +270,14 @@ function syncDaemonInstance(config: CheckFragment & Partial<CrossReferenceSource
   const where = ctx.locations.get(global, 'lvsSyncDaemon');
   for (const v of config.vrrpInstances) {
     if (v.lvsSyncDaemonInterface !== undefined) {
-      ctx.diags.error(`(${v.name}) lvs_sync_daemon_interface has already been specified as ${syncd.interface} (global lvs_sync_daemon) - ignoring`, ctx.locations.get(v, 'lvsSyncDaemonInterface'), 'lvs_sync_daemon_interface');
+      ctx.diags.warning(`(${v.name}) lvs_sync_daemon_interface has already been specified as ${syncd.interface} (global lvs_sync_daemon) - ignoring`, ctx.locations.get(v, 'lvsSyncDaemonInterface'), 'lvs_sync_daemon_interface');
+      delete v.lvsSyncDaemonInterface;
     }
   }
   if (syncd.instance === undefined) return;
   const inst = config.vrrpInstances.find((v) => v.name === syncd.instance);
   if (!inst) {
-    ctx.diags.error(`Unable to find vrrp instance ${syncd.instance} for lvs_syncd - clearing lvs_syncd config`, where, 'lvs_sync_daemon');
+    ctx.diags.warning(`Unable to find vrrp instance ${syncd.instance} for lvs_syncd - clearing lvs_syncd config`, where, 'lvs_sync_daemon');
     delete global.lvsSyncDaemon;
     return;
   }

@@ -116,7 +116,7 @@ export const realServerBlock = defineBlock<RealServer>({
       if (c.type !== 'BFD_CHECK') return true;
       seen ??= new Set();
       if (!seen.has(c.name)) return seen.add(c.name), true;
-      ctx.diags.error(`BFD_CHECK - RS already monitoring ${c.name} - skipping checker`, ctx.locations.get(c), 'BFD_CHECK');
+      ctx.diags.warning(`BFD_CHECK - RS already monitoring ${c.name} - skipping checker`, ctx.locations.get(c), 'BFD_CHECK');
       return false;
     });
   },

@@ -36,7 +36,7 @@ function sslSetting(name: string, key: keyof SslContext, what: string, doc: stri
     { tag: 'RARE', syntax: value.syntax, doc },
     (m, stmt, ctx) => {
       const v = value.parse(stmt.args, stmt.keyword);
-      if (m[key] !== undefined) ctx.diags.error(`SSL ${what} already specified - replacing`, stmt.loc, name);
+      if (m[key] !== undefined) ctx.diags.warning(`SSL ${what} already specified - replacing`, stmt.loc, name);
       m[key] = v;
       ctx.locations.set(m, stmt.loc, key);
     },
@@ -60,7 +60,7 @@ export const sslBlock = defineBlock<SslContext>({
 export function applySsl(holder: { ssl?: SslContext }, stmt: Stmt, ctx: CompileContext): void {
   if (stmt.args[0]) throw new ConfigValueError(`unexpected parameter '${stmt.args[0].text}' before '{'`, stmt.args[0].loc);
   if (!stmt.block) throw new ConfigValueError(`'SSL' needs a { } block`, stmt.loc);
-  if (holder.ssl !== undefined) ctx.diags.error('SSL context already specified - replacing', stmt.loc, 'SSL');
+  if (holder.ssl !== undefined) ctx.diags.warning('SSL context already specified - replacing', stmt.loc, 'SSL');
   const ssl = sslBlock.create();
   ctx.locations.set(ssl, stmt.loc);
   applyBlock(sslBlock, ssl, stmt.block, ctx, stmt.loc);

@@ -51,18 +51,18 @@ export function finishVirtualServer(vs: VirtualServer, ctx: CompileContext, loc:
   }
   const name = formatVirtualServer(vs);
   if (!isSet('scheduler')) err(`Virtual server ${name}: no scheduler set (keepalived would use '${vs.scheduler}')`);
-  checkSchedulerFlags(vs, name, err);
+  checkSchedulerFlags(vs, name, warn);
   if (svc.type === 'address' && vs.ops && vs.protocol !== 'UDP') {
-    err(`Virtual server ${name}: one packet scheduling requires UDP - resetting`, ctx.locations.get(vs, 'ops'));
+    warn(`Virtual server ${name}: one packet scheduling requires UDP - resetting`, ctx.locations.get(vs, 'ops'));
     vs.ops = false;
   }
   if (vs.persistenceGranularity && vs.persistenceTimeoutMs === 0) vs.persistenceTimeoutMs = 360_000;
   if (svc.type === 'address' && svc.port === undefined && vs.persistenceTimeoutMs === 0) {
-    err(`Virtual server ${name}: zero port only valid for persistent services - setting`);
+    warn(`Virtual server ${name}: zero port only valid for persistent services - setting`);
     vs.persistenceTimeoutMs = 360_000;
   }
   if (svc.type === 'fwmark' && vs.haSuspend) {
-    err(`Virtual server ${name}: cannot use ha_suspend with fwmarks - clearing ha_suspend`, ctx.locations.get(vs, 'haSuspend'));
+    warn(`Virtual server ${name}: cannot use ha_suspend with fwmarks - clearing ha_suspend`, ctx.locations.get(vs, 'haSuspend'));
     vs.haSuspend = false;
   }
 
@@ -72,7 +72,7 @@ export function finishVirtualServer(vs: VirtualServer, ctx: CompileContext, loc:
   for (const rs of vs.realServers) rs.effective.forwarding = rs.forwarding ?? vs.forwarding;
   if (vs.sorryServer) vs.sorryServer.effective = { forwarding: vs.sorryServer.forwarding ?? vs.forwarding };
 
-  resolveFamily(vs, ctx, err);
+  resolveFamily(vs, ctx, warn);
   dropDuplicateServers(vs, ctx, name);
   fixPorts(vs, ctx, name, warn);
 
@@ -83,7 +83,7 @@ export function finishVirtualServer(vs: VirtualServer, ctx: CompileContext, loc:
     weightSum += rs.effective.weight;
     const s = vs.sorryServer;
     if (s && s.address === rs.address && (s.port ?? 0) === (rs.port ?? 0) && s.inhibit !== rs.effective.inhibitOnFailure) {
-      err(`Virtual server ${name}: real server ${formatServer(rs, vs.protocol ?? 'none')} matches sorry server, but inhibit setting differs, ${rs.effective.inhibitOnFailure ? 'setting' : 'clearing'} on sorry server`, ctx.locations.get(s));
+      warn(`Virtual server ${name}: real server ${formatServer(rs, vs.protocol ?? 'none')} matches sorry server, but inhibit setting differs, ${rs.effective.inhibitOnFailure ? 'setting' : 'clearing'} on sorry server`, ctx.locations.get(s));
       s.inhibit = rs.effective.inhibitOnFailure;
     }
     resolveCheckers(vs, rs, ctx);
@@ -93,15 +93,15 @@ export function finishVirtualServer(vs: VirtualServer, ctx: CompileContext, loc:
     vs.quorum = weightSum;
   }
   if (vs.hysteresis >= vs.quorum) {
-    err(`Virtual server ${name}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${vs.quorum - 1}`, ctx.locations.get(vs, 'hysteresis'));
+    warn(`Virtual server ${name}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${vs.quorum - 1}`, ctx.locations.get(vs, 'hysteresis'));
     vs.hysteresis = vs.quorum - 1;
   }
 }
 
-function checkSchedulerFlags(vs: VirtualServer, name: string, err: (m: string) => void): void {
+function checkSchedulerFlags(vs: VirtualServer, name: string, warn: (m: string) => void): void {
   const check = (on: boolean, flag: string, scheds: readonly string[], clear: () => void) => {
     if (on && !scheds.includes(vs.scheduler)) {
-      err(`Virtual server ${name}: ${flag} only applies to ${scheds.join('/')} scheduler - ignoring`);
+      warn(`Virtual server ${name}: ${flag} only applies to ${scheds.join('/')} scheduler - ignoring`);
       clear();
     }
   };
@@ -119,13 +119,13 @@ function checkSchedulerFlags(vs: VirtualServer, name: string, err: (m: string) =
  * - skipping"). Tunnelled servers may differ; if only they are left, their
  * common family (or IPv4) is used, except for groups, whose entries decide.
  */
-function resolveFamily(vs: VirtualServer, ctx: CompileContext, err: (m: string, at?: SourceLocation) => void): void {
+function resolveFamily(vs: VirtualServer, ctx: CompileContext, warn: (m: string, at?: SourceLocation) => void): void {
   const svc = vs.service;
   const explicit = ctx.locations.get(vs, 'family') !== undefined;
   let family: Family | undefined;
   if (svc.type === 'address') {
     if (explicit && vs.family !== svc.family) {
-      err(`Virtual server specified family ${vs.family === 4 ? 'inet' : 'inet6'} conflicts with server family`, ctx.locations.get(vs, 'family'));
+      warn(`Virtual server specified family ${vs.family === 4 ? 'inet' : 'inet6'} conflicts with server family`, ctx.locations.get(vs, 'family'));
     }
     family = svc.family;
   } else if (explicit) family = vs.family;
@@ -135,14 +135,14 @@ function resolveFamily(vs: VirtualServer, ctx: CompileContext, err: (m: string, 
     if (isTunnel(rs.effective.forwarding)) return true;
     if (family === undefined) family = rs.family;
     if (rs.family === family) return true;
-    err(`Address family of virtual server and real server ${rs.address} don't match - skipping real server`, ctx.locations.get(rs));
+    warn(`Address family of virtual server and real server ${rs.address} don't match - skipping real server`, ctx.locations.get(rs));
     return false;
   });
   const s = vs.sorryServer;
   if (s && !isTunnel(s.effective.forwarding)) {
     if (family === undefined) family = s.family;
     else if (s.family !== family) {
-      err(`Address family of virtual server and sorry server ${s.address} don't match - skipping sorry server`, ctx.locations.get(s));
+      warn(`Address family of virtual server and sorry server ${s.address} don't match - skipping sorry server`, ctx.locations.get(s));
       delete vs.sorryServer;
     }
   }
@@ -157,7 +157,7 @@ function resolveFamily(vs: VirtualServer, ctx: CompileContext, err: (m: string, 
   }
   vs.family = family;
   if (vs.persistenceGranularity && vs.persistenceGranularity.family !== family) {
-    err(`Invalid IPv${family} persistence_granularity specified - ${vs.persistenceGranularity.family === 4 ? vs.persistenceGranularity.netmask : vs.persistenceGranularity.prefixLen}`, ctx.locations.get(vs, 'persistenceGranularity'));
+    warn(`Invalid IPv${family} persistence_granularity specified - ${vs.persistenceGranularity.family === 4 ? vs.persistenceGranularity.netmask : vs.persistenceGranularity.prefixLen}`, ctx.locations.get(vs, 'persistenceGranularity'));
     delete vs.persistenceGranularity;
   }
 }
@@ -168,7 +168,7 @@ function dropDuplicateServers(vs: VirtualServer, ctx: CompileContext, name: stri
   vs.realServers = vs.realServers.filter((rs) => {
     const key = `${rs.address} ${rs.port ?? 0}`;
     if (!seen.has(key)) return seen.add(key), true;
-    ctx.diags.error(`VS ${name}: real server ${formatServer(rs, vs.protocol ?? 'none')} is duplicated - removing second rs`, ctx.locations.get(rs), 'real_server');
+    ctx.diags.warning(`VS ${name}: real server ${formatServer(rs, vs.protocol ?? 'none')} is duplicated - removing second rs`, ctx.locations.get(rs), 'real_server');
     return false;
   });
 }

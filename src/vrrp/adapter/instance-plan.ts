@@ -3,11 +3,12 @@
  * actions layer's InstanceDefinition.
  *
  * The compiler already resolved what keepalived derives from other keywords and from
- * global_defs (family, version, state ↔ priority, accept mode, multicast group, GARP values;
- * src/vrrp/config/instance-resolve.ts) and reports as errors what keepalived merely "fixes".
- * The plan still applies keepalived's fixes (vrrp.c vrrp_complete_instance), with keepalived's
- * words, so that whatever Config it is given it hands the FSM parameters keepalived would run
- * with — and never parameters the FSM refuses:
+ * global_defs (family, version, state ↔ priority, accept mode, multicast group, GARP values)
+ * and applied keepalived's corrections with keepalived's words as warnings
+ * (src/vrrp/config/instance-resolve.ts), so for a compiled Config the checks below find
+ * nothing to fix and report nothing (one diagnostic per problem). The plan keeps them
+ * (vrrp.c vrrp_complete_instance) so that whatever Config it is given — one built or edited
+ * by hand — it hands the FSM parameters keepalived would run with, never ones it refuses:
  *  - IPv6 with VRRPv2 → version 3;
  *  - strict mode: `state` follows ownership; authentication is ignored;
  *  - authentication with VRRPv3, without a password, or AH over IPv6 → ignored;

@@ -6,13 +6,23 @@
  * keywords or depend on global_defs — among them every strict-mode
  * restriction of the man page's vrrp_strict list.
  *
- * keepalived "fixes" most of these problems (resets the value, drops the
- * item) and reports an error; here they are errors and the value is left as
- * written, since such a config is refused anyway. What keepalived only warns
- * about stays a warning. Checks that need the running system — does the
- * interface exist, is it Ethernet (VMAC) and multicast-capable, its MTU
- * (how many VIPs fit in an advert), does track_src_ip's address exist — are
- * made when the instance starts.
+ * Three kinds of finding, as keepalived 2.2.7 treats them:
+ *  - keepalived cannot run the instance (vrrp_complete_instance() or
+ *    chk_min_cfg() returns false and the VRRP process exits: no VRID, no
+ *    interface, a VRRPv3 instance without VIPs, …): an error, the config is
+ *    refused;
+ *  - two settings conflict and keepalived logs the conflict and corrects it
+ *    deterministically ("- clearing", "Ignoring", "resetting", "setting to",
+ *    "rounding", "- removing"): a warning with keepalived's words, and the
+ *    same correction applied to the model here, so every later layer (the
+ *    printer, the VRRP plan) sees what keepalived would run with and the
+ *    problem is reported once;
+ *  - keepalived reports and runs unchanged (the first IPv6 VIP of a strict
+ *    instance is not link-local; a sync group mixing owners): a warning.
+ * Either way `-t` exits 5, as keepalived's does. Checks that need the running
+ * system — does the interface exist, is it Ethernet (VMAC) and
+ * multicast-capable, its MTU (how many VIPs fit in an advert), does
+ * track_src_ip's address exist — are made when the instance starts.
  */
 import type { CompileContext } from '../../config/schema/types.js';
 import type { SourceLocation } from '../../config/diagnostics.js';
@@ -26,6 +36,10 @@ const PRIO_OWNER = 255;
 const MAX_ADVERT_ADDRESSES = 255;
 /** VRRPv3's Max Adver Int is 12 bits of centiseconds (RFC 5798 §5.2.7). */
 const V3_ADVERT_LIMIT_MS = 4096 * 10;
+/** VRRPv2's Adver Int is 8 bits of seconds (RFC 3768 §5.3.7). */
+const V2_ADVERT_LIMIT_MS = 256 * 1000;
+/** RFC 5798 §6.1: Master_Down_Interval counts three advertisement intervals. */
+const RFC_DOWN_TIMER_ADVERTS = 3;
 const HMAC_WINDOW_FLOOR_S = 5;
 const HMAC_WINDOW_MAX_S = 300;
 
@@ -47,6 +61,7 @@ class Reporter {
   error(message: string, keyword: string, where: SourceLocation = this.loc): void {
     this.ctx.diags.error(`(${this.v.name}) ${message}`, where, keyword);
   }
+  /** A conflict keepalived reports and corrects (or tolerates): the caller applies the correction. */
   warning(message: string, keyword: string, where: SourceLocation = this.loc): void {
     this.ctx.diags.warning(`(${this.v.name}) ${message}`, where, keyword);
   }
@@ -55,71 +70,133 @@ class Reporter {
   }
 }
 
+/**
+ * The instance's family is the first address's (native_ipv6 forces IPv6); keepalived
+ * skips every later address of the other family as it reads it, with a message per kind.
+ */
 function resolveFamily(v: VrrpInstance, r: Reporter): void {
-  const sources: { family: Family; keyword: string; where: SourceLocation; text: string }[] = [];
-  if (v.nativeIpv6) sources.push({ family: 6, keyword: 'native_ipv6', where: r.at('nativeIpv6'), text: 'native_ipv6' });
-  for (const vip of v.vips) sources.push({ family: vip.family, keyword: 'virtual_ipaddress', where: r.at(undefined, vip), text: vip.address });
-  if (v.sourceAddress !== undefined) sources.push({ family: familyOf(v.sourceAddress), keyword: 'unicast_src_ip', where: r.at('sourceAddress'), text: v.sourceAddress });
-  for (const p of v.unicastPeers) sources.push({ family: familyOf(p.address), keyword: 'unicast_peer', where: r.at(undefined, p), text: p.address });
-  if (r.set('mcastGroup') && v.mcastGroup !== undefined) sources.push({ family: familyOf(v.mcastGroup), keyword: 'mcast_dst_ip', where: r.at('mcastGroup'), text: v.mcastGroup });
-  if (v.ipvlan?.address) sources.push({ family: v.ipvlan.address.family, keyword: 'use_ipvlan', where: r.at('ipvlan'), text: v.ipvlan.address.address });
-  const family = sources[0]?.family ?? 4;
-  for (const s of sources) {
-    if (s.family !== family) r.error(`${s.text} is IPv${s.family} but the instance is IPv${family}: address family must match VRRP instance`, s.keyword, s.where);
-  }
+  const first =
+    (v.nativeIpv6 ? 6 : undefined) ??
+    v.vips[0]?.family ??
+    (v.sourceAddress !== undefined ? familyOf(v.sourceAddress) : undefined) ??
+    (v.unicastPeers[0] ? familyOf(v.unicastPeers[0].address) : undefined) ??
+    (r.set('mcastGroup') && v.mcastGroup !== undefined ? familyOf(v.mcastGroup) : undefined) ??
+    v.ipvlan?.address?.family;
+  const family: Family = first ?? 4;
   v.family = family;
+  v.vips = v.vips.filter((a) => {
+    if (a.family === family) return true;
+    r.warning(`address family must match VRRP instance [${a.address}] - ignoring`, 'virtual_ipaddress', r.at(undefined, a));
+    return false;
+  });
+  if (v.sourceAddress !== undefined && familyOf(v.sourceAddress) !== family) {
+    r.warning(`VRRP instance and src address [${v.sourceAddress}] MUST be of the same family - skipping`, 'unicast_src_ip', r.at('sourceAddress'));
+    delete v.sourceAddress;
+    v.trackSrcIp = false;
+  }
+  v.unicastPeers = v.unicastPeers.filter((p) => {
+    if (familyOf(p.address) === family) return true;
+    r.warning(`VRRP instance and unicast peer address [${p.address}] MUST be of the same family - skipping`, 'unicast_peer', r.at(undefined, p));
+    return false;
+  });
+  if (r.set('mcastGroup') && v.mcastGroup !== undefined && familyOf(v.mcastGroup) !== family) {
+    r.warning(`mcast dest address ${v.mcastGroup} MUST match VRRP instance family - skipping`, 'mcast_dst_ip', r.at('mcastGroup'));
+    delete v.mcastGroup;
+  }
+  if (v.ipvlan?.address && v.ipvlan.address.family !== family) {
+    r.warning(`ipvlan address [${v.ipvlan.address.address}] MUST match vrrp instance family - skipping`, 'use_ipvlan', r.at('ipvlan'));
+    const { address: _dropped, ...rest } = v.ipvlan;
+    v.ipvlan = rest;
+  }
+}
+
+/** Whether mcast_dst_ip was given and survived the family check. */
+function mcastGiven(v: VrrpInstance, r: Reporter): boolean {
+  return r.set('mcastGroup') && v.mcastGroup !== undefined;
 }
 
 function resolveTransport(v: VrrpInstance, g: GlobalDefs, r: Reporter): void {
   const unicast = v.unicastPeers.length > 0;
   if (v.ipvlan?.address && v.sourceAddress === undefined) v.sourceAddress = v.ipvlan.address.address;
   if (v.interface === undefined) {
+    // chk_min_cfg() / vrrp_complete_instance() return false: the VRRP process cannot run.
     if (!r.set(UNICAST_KEYWORD)) r.error('Unknown interface! (interface is required unless unicast_peer is used)', 'interface');
     else if (v.sourceAddress === undefined) r.error('Unicast instances must have unicast_src_ip or interface', 'unicast_src_ip');
     else if (v.family === 6 && isLinkLocal6(v.sourceAddress)) r.error('Non link-local address required if interface omitted', 'unicast_src_ip', r.at('sourceAddress'));
-    if (v.vmac || v.ipvlan) r.error('cannot use VMAC if no interface specified', v.vmac ? 'use_vmac' : 'use_ipvlan', r.at(v.vmac ? 'vmac' : 'ipvlan'));
+    if ((v.vmac || v.ipvlan) && r.set(UNICAST_KEYWORD)) {
+      r.warning('Cannot use VMAC/ipvlan with unicast and no interface - clearing use_vmac', v.vmac ? 'use_vmac' : 'use_ipvlan', r.at(v.vmac ? 'vmac' : 'ipvlan'));
+      delete v.vmac;
+      delete v.ipvlan;
+      v.vmacXmitBase = false;
+    }
   }
   if (v.vrf !== undefined && (v.interface !== undefined || !unicast)) {
-    r.error(`vrf can only be specified with${v.interface !== undefined ? 'out interface' : ' unicast'}`, 'vrf', r.at('vrf'));
+    r.warning(`vrf can only be specified with${v.interface !== undefined ? 'out interface' : ' unicast'} - clearing`, 'vrf', r.at('vrf'));
+    delete v.vrf;
   }
   if (unicast) {
-    if (v.strict) r.error('Unicast peers are not supported in strict mode', 'unicast_peer', r.at(UNICAST_KEYWORD));
-    if (r.set('mcastGroup')) r.error('multicast destination specified with unicast', 'mcast_dst_ip', r.at('mcastGroup'));
+    // keepalived refuses this only on a multicast-capable interface, which -t cannot know; an
+    // instance with an interface is expected to have one.
+    if (v.strict && v.interface !== undefined) r.error('Unicast peers are not supported in strict mode', 'unicast_peer', r.at(UNICAST_KEYWORD));
+    if (mcastGiven(v, r)) r.warning('multicast destination specified with unicast - ignoring', 'mcast_dst_ip', r.at('mcastGroup'));
     delete v.mcastGroup;
     const ttlChecks = v.unicastPeers.some((p) => p.minTtl !== 0 || p.maxTtl !== 255);
     v.checkUnicastSrc = v.checkUnicastSrc || g.vrrpCheckUnicastSrc || ttlChecks;
-    if (v.vmac && !v.vmacXmitBase) r.error('unicast with use_vmac requires vmac_xmit_base', 'use_vmac', r.at('vmac'));
+    if (v.vmac && !v.vmacXmitBase) {
+      r.warning('unicast with use_vmac requires vmac_xmit_base - setting', 'use_vmac', r.at('vmac'));
+      v.vmacXmitBase = true;
+    }
   } else {
     if (r.set(UNICAST_KEYWORD) && !v.unicastFaultNoPeer) {
       r.warning('A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.', 'unicast_peer', r.at(UNICAST_KEYWORD));
     }
-    if (v.unicastTtl !== undefined) r.error('Cannot use unicast_ttl without unicast peers', 'unicast_ttl', r.at('unicastTtl'));
-    if (!r.set('mcastGroup')) v.mcastGroup = v.family === 4 ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6;
+    if (v.unicastTtl !== undefined) {
+      r.warning('Cannot use unicast_ttl without unicast peers - resetting', 'unicast_ttl', r.at('unicastTtl'));
+      delete v.unicastTtl;
+    }
+    if (!mcastGiven(v, r)) v.mcastGroup = v.family === 4 ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6;
+    // keepalived reports it and runs as configured.
     if (v.family === 6 && v.vips[0] && !isLinkLocal6(v.vips[0].address) && v.strict) {
-      r.error('the first IPv6 VIP address must be link local', 'virtual_ipaddress', r.at(undefined, v.vips[0]));
+      r.warning('the first IPv6 VIP address must be link local', 'virtual_ipaddress', r.at(undefined, v.vips[0]));
     }
   }
   if (v.trackSrcIp && v.sourceAddress === undefined) v.trackSrcIp = false;
 }
 
 function resolveVmac(v: VrrpInstance, r: Reporter): void {
-  if (v.vmac?.mac !== undefined) {
-    if (v.strict) r.error('cannot specify MAC address with strict mode', 'use_vmac', r.at('vmac'));
-    // Five octets: the VRID is the sixth (keepalived VRRP_VMAC_MAC_USE_VRID).
-    if (v.vmac.mac.split(':').length === 5 && v.virtualRouterId > 0) {
-      v.vmac = { ...v.vmac, mac: `${v.vmac.mac}:${v.virtualRouterId.toString(16).padStart(2, '0')}` };
-    }
+  if (v.vmac?.mac !== undefined && v.strict) {
+    r.warning('cannot specify MAC address with strict mode - clearing', 'use_vmac', r.at('vmac'));
+    const { mac: _cleared, ...rest } = v.vmac;
+    v.vmac = rest;
   }
-  if (v.vmacXmitBase && !v.vmac) r.error('vmac_xmit_base is only valid with a vmac', 'vmac_xmit_base', r.at('vmacXmitBase'));
-  if (v.vmacXmitBase && v.vmac && v.strict) r.error('xmit_base is incompatible with strict mode', 'vmac_xmit_base', r.at('vmacXmitBase'));
-  if (v.promoteSecondaries && (v.vmac || v.ipvlan)) r.error('promote_secondaries is automatically set for vmacs', 'promote_secondaries', r.at('promoteSecondaries'));
+  // Five octets: the VRID is the sixth (keepalived VRRP_VMAC_MAC_USE_VRID).
+  if (v.vmac?.mac !== undefined && v.vmac.mac.split(':').length === 5 && v.virtualRouterId > 0) {
+    v.vmac = { ...v.vmac, mac: `${v.vmac.mac}:${v.virtualRouterId.toString(16).padStart(2, '0')}` };
+  }
+  if (v.vmacXmitBase && v.vmac && v.strict) {
+    r.warning('xmit_base is incompatible with strict mode - resetting', 'vmac_xmit_base', r.at('vmacXmitBase'));
+    v.vmacXmitBase = false;
+  }
+  if (v.promoteSecondaries && (v.vmac || v.ipvlan)) {
+    r.warning('promote_secondaries is automatically set for vmacs - ignoring', 'promote_secondaries', r.at('promoteSecondaries'));
+    v.promoteSecondaries = false;
+  }
+  // keepalived sets the instance to FAULT; keepalived-ts does not run ipvlan instances at all.
   if (v.ipvlan && v.family === 4 && !v.ipvlan.address) r.error('IPv4 ipvlan requires a source ip address to be configured', 'use_ipvlan', r.at('ipvlan'));
-  for (const [list, keyword] of [[v.vips, 'virtual_ipaddress'], [v.evips, 'virtual_ipaddress_excluded']] as const) {
+  if (v.vmacXmitBase && !v.vmac) {
+    r.warning('vmac_xmit_base is only valid with a vmac', 'vmac_xmit_base', r.at('vmacXmitBase'));
+    v.vmacXmitBase = false;
+  }
+  for (const list of [v.vips, v.evips]) {
+    const keyword = list === v.vips ? 'virtual_ipaddress' : 'virtual_ipaddress_excluded';
     for (const a of list) {
       if (!a.useVmac) continue;
       const onInstanceIf = a.dev === undefined || a.dev === v.interface;
-      if (onInstanceIf && v.vmac && a.family === v.family) r.error(`use_vmac specified for VIP/eVIP ${a.address} and vrrp instance`, keyword, r.at(undefined, a));
-      else if ((!onInstanceIf || a.family !== v.family) && v.vmacAddr) r.error(`use_vmac_addr specified and use_vmac specified for VIP/eVIP ${a.address}`, keyword, r.at(undefined, a));
+      if (onInstanceIf && v.vmac && a.family === v.family) r.warning(`use_vmac specified for VIP/eVIP ${a.address} and vrrp instance`, keyword, r.at(undefined, a));
+      else if ((!onInstanceIf || a.family !== v.family) && v.vmacAddr) r.warning(`use_vmac_addr specified and use_vmac specified for VIP/eVIP ${a.address}`, keyword, r.at(undefined, a));
+      else continue;
+      // keepalived clears the address's own use_vmac: the instance's VMAC (or use_vmac_addr) covers it.
+      (a as { useVmac: boolean }).useVmac = false;
     }
   }
 }
@@ -129,37 +206,68 @@ function resolveElection(v: VrrpInstance, r: Reporter): void {
   if (!r.set('priority') && r.set('state') && v.state === 'MASTER') v.priority = PRIO_OWNER;
   const owner = v.priority === PRIO_OWNER;
   if (!r.set('state')) v.state = owner ? 'MASTER' : 'BACKUP';
-  else if (v.strict && (v.state === 'MASTER') !== owner) r.error('State MASTER must match being address owner (strict mode)', 'state', r.at('state'));
+  else if (v.strict && (v.state === 'MASTER') !== owner) {
+    r.warning('State MASTER must match being address owner', 'state', r.at('state'));
+    v.state = owner ? 'MASTER' : 'BACKUP';
+  }
+}
 
-  if (owner && v.nopreempt) r.error(`nopreempt is incompatible with priority ${PRIO_OWNER}`, 'nopreempt', r.at('nopreempt'));
+/** After authentication: AH can move the initial state to BACKUP. */
+function resolvePreemption(v: VrrpInstance, r: Reporter): void {
+  const owner = v.priority === PRIO_OWNER;
+  if (owner && v.nopreempt) {
+    r.warning(`nopreempt is incompatible with priority ${PRIO_OWNER}. resetting nopreempt`, 'nopreempt', r.at('nopreempt'));
+    v.nopreempt = false;
+  }
   if (v.state === 'MASTER') {
-    if (v.nopreempt && !owner) r.error('nopreempt will not work with initial state MASTER', 'nopreempt', r.at('nopreempt'));
-    if (v.preemptDelayMs > 0) r.error('preempt delay will not work with initial state MASTER', 'preempt_delay', r.at('preemptDelayMs'));
+    if (v.nopreempt) {
+      r.warning('Warning - nopreempt will not work with initial state MASTER - clearing', 'nopreempt', r.at('nopreempt'));
+      v.nopreempt = false;
+    }
+    if (v.preemptDelayMs > 0) {
+      r.warning('Warning - preempt delay will not work with initial state MASTER - clearing', 'preempt_delay', r.at('preemptDelayMs'));
+      v.preemptDelayMs = 0;
+    }
   }
-  if (v.preemptDelayMs > 0) {
-    if (v.strict) r.error('preempt_delay is incompatible with strict mode', 'preempt_delay', r.at('preemptDelayMs'));
-    if (v.nopreempt) r.error('preempt_delay is incompatible with nopreempt mode', 'preempt_delay', r.at('preemptDelayMs'));
+  if (v.preemptDelayMs > 0 && v.strict) {
+    r.warning('preempt_delay is incompatible with strict mode - resetting', 'preempt_delay', r.at('preemptDelayMs'));
+    v.preemptDelayMs = 0;
   }
+  if (v.preemptDelayMs > 0 && v.nopreempt) {
+    r.warning('preempt_delay is incompatible with nopreempt mode - resetting', 'preempt_delay', r.at('preemptDelayMs'));
+    v.preemptDelayMs = 0;
+  }
+  // keepalived 2.3's rule (timer_expired_backup is not in 2.2.7).
   if (v.timerExpiredBackup !== undefined && !v.nopreempt) r.error('timer_expired_backup requires nopreempt', 'timer_expired_backup', r.at('timerExpiredBackup'));
 
   if (!r.set('accept')) v.accept = owner ? true : !v.strict;
   else if (v.accept && !owner && v.strict && v.version === 2) {
-    r.error('accept mode for VRRP version 2 does not comply with RFC3768 (strict mode)', 'accept', r.at('accept'));
+    r.warning('warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting', 'accept', r.at('accept'));
+    v.accept = false;
   }
 
+  // keepalived 2.3's rules (owner_ignore_adverts is not in 2.2.7).
   if (r.set('ownerIgnoreAdverts')) {
     if (v.ownerIgnoreAdverts && !owner) r.error(`owner_ignore_adverts needs priority ${PRIO_OWNER}`, 'owner_ignore_adverts', r.at('ownerIgnoreAdverts'));
     if (!v.ownerIgnoreAdverts && owner && v.strict) r.error(`strict_mode with priority ${PRIO_OWNER} requires owner_ignore_adverts`, 'owner_ignore_adverts', r.at('ownerIgnoreAdverts'));
   }
 }
 
+/** keepalived's fit of advert_int to the version's wire field: clamp, then round half up to a unit. */
 function resolveAdvertInterval(v: VrrpInstance, r: Reporter): void {
   const ms = v.advertIntervalMs;
-  if (v.version === 2 && ms % 1000 !== 0) {
-    r.error(`VRRPv2 advertisement interval ${ms / 1000}s must be a whole number of seconds`, 'advert_int', r.at('advertIntervalMs'));
-  } else if (v.version === 3) {
-    if (ms >= V3_ADVERT_LIMIT_MS) r.error(`VRRPv3 advertisement interval ${ms / 1000}s is out of range. Must be less than 40.96s`, 'advert_int', r.at('advertIntervalMs'));
-    else if (ms % 10 !== 0) r.error(`VRRPv3 advertisement interval ${ms / 1000}s must be in units of 10ms`, 'advert_int', r.at('advertIntervalMs'));
+  const where = r.at('advertIntervalMs');
+  const unit = v.version === 2 ? 1000 : 10;
+  const limit = v.version === 2 ? V2_ADVERT_LIMIT_MS : V3_ADVERT_LIMIT_MS;
+  const name = `VRRPv${v.version} advertisement interval`;
+  if (ms >= limit) {
+    const max = limit - unit;
+    const text = v.version === 2 ? `Must be less than ${limit / 1000}s. Setting to ${max / 1000}s` : `Must be less than ${(limit / 1000).toFixed(2)}s. Setting to ${(max / 1000).toFixed(2)}s`;
+    r.warning(`${name} ${(ms / 1000).toFixed(2)}s is out of range. ${text}`, 'advert_int', where);
+    v.advertIntervalMs = max;
+  } else if (ms % unit !== 0) {
+    r.warning(`${name} ${(ms / 1000).toFixed(6)}s ${v.version === 2 ? 'must be an integer. rounding' : 'must be in units of 10ms - rounding'}`, 'advert_int', where);
+    v.advertIntervalMs = Math.max(unit, Math.floor((ms + unit / 2) / unit) * unit);
   }
 }
 
@@ -167,15 +275,23 @@ function resolveAuth(v: VrrpInstance, r: Reporter): void {
   const a = v.auth;
   if (a) {
     const where = r.at(undefined, a);
-    if (a.type === undefined) r.error('authentication needs auth_type PASS|AH', 'authentication', r.at(undefined, a));
-    else if (v.strict) r.error('Strict mode does not support authentication', 'authentication', where);
-    else if (v.version === 3) r.error('VRRP version 3 does not support authentication', 'authentication', where);
-    else if (a.password === undefined || a.password === '') r.error('Authentication specified but no password given', 'authentication', where);
-    else if (v.family === 6 && a.type === 'AH') r.error('Cannot use AH authentication with IPv6', 'auth_type', r.at('type', a));
+    let ignored: string | undefined;
+    if (a.type === undefined) r.error('authentication needs auth_type PASS|AH', 'authentication', where);
+    else if (v.strict) ignored = 'Strict mode does not support authentication. Ignoring.';
+    else if (v.version === 3) ignored = 'VRRP version 3 does not support authentication. Ignoring.';
+    else if (a.password === undefined || a.password === '') ignored = 'Authentication specified but no password given. Ignoring';
+    else if (v.family === 6 && a.type === 'AH') ignored = 'Cannot use AH authentication with IPv6. ignoring';
     else if (a.type === 'AH' && v.state === 'MASTER' && v.priority !== PRIO_OWNER) {
-      r.error('Initial state master is incompatible with AH authentication', 'auth_type', r.at('type', a));
+      // A new master must first learn the peer's AH sequence number from an advert.
+      r.warning('Initial state master is incompatible with AH authentication - clearing', 'auth_type', r.at('type', a));
+      v.state = 'BACKUP';
+    }
+    if (ignored !== undefined) {
+      r.warning(ignored, ignored.startsWith('Cannot use AH') ? 'auth_type' : 'authentication', ignored.startsWith('Cannot use AH') ? r.at('type', a) : where);
+      delete v.auth;
     }
   }
+  // auth_hmac is keepalived 2.3's; its rules are kept as errors.
   const h = v.authHmac;
   if (h) {
     const where = r.at(undefined, h);
@@ -208,12 +324,26 @@ function resolveGarpAndTiming(v: VrrpInstance, g: GlobalDefs, r: Reporter): void
   inherit('lowerPrioNoAdvert', v.strict ? true : g.vrrpLowerPrioNoAdvert);
   inherit('higherPrioSendAdvert', v.strict ? false : g.vrrpHigherPrioSendAdvert);
   inherit('ownerIgnoreAdverts', v.priority === PRIO_OWNER ? (v.strict ? true : g.vrrpOwnerIgnoreAdverts) : false);
-  if (v.strict) {
-    if (v.garpLowerPrioRepeat !== 0) r.error('Strict mode requires no repeat garps', 'garp_lower_prio_repeat', r.at('garpLowerPrioRepeat'));
-    if (v.garpLowerPrioDelayMs !== 0) r.error('Strict mode requires no repeat garp delay', 'garp_lower_prio_delay', r.at('garpLowerPrioDelayMs'));
-    if (!v.lowerPrioNoAdvert) r.error('Strict mode requires no lower priority advert', 'lower_prio_no_advert', r.at('lowerPrioNoAdvert'));
-    if (v.higherPrioSendAdvert) r.error('strict mode requires higher_prio_send_advert to be clear', 'higher_prio_send_advert', r.at('higherPrioSendAdvert'));
-    if (v.downTimerAdverts !== 3) r.error('down_timer_adverts is incompatible with strict mode', 'down_timer_adverts', r.at('downTimerAdverts'));
+  if (!v.strict) return;
+  if (v.downTimerAdverts !== RFC_DOWN_TIMER_ADVERTS) {
+    r.warning('down_timer_adverts is incompatible with strict mode - resetting', 'down_timer_adverts', r.at('downTimerAdverts'));
+    v.downTimerAdverts = RFC_DOWN_TIMER_ADVERTS;
+  }
+  if (v.garpLowerPrioRepeat !== 0) {
+    r.warning('Strict mode requires no repeat garps. resetting', 'garp_lower_prio_repeat', r.at('garpLowerPrioRepeat'));
+    v.garpLowerPrioRepeat = 0;
+  }
+  if (v.garpLowerPrioDelayMs !== 0) {
+    r.warning('Strict mode requires no repeat garp delay. resetting', 'garp_lower_prio_delay', r.at('garpLowerPrioDelayMs'));
+    v.garpLowerPrioDelayMs = 0;
+  }
+  if (!v.lowerPrioNoAdvert) {
+    r.warning('Strict mode requires no lower priority advert. resetting', 'lower_prio_no_advert', r.at('lowerPrioNoAdvert'));
+    v.lowerPrioNoAdvert = true;
+  }
+  if (v.higherPrioSendAdvert) {
+    r.warning('strict mode requires higher_prio_send_advert to be clear. resetting', 'higher_prio_send_advert', r.at('higherPrioSendAdvert'));
+    v.higherPrioSendAdvert = false;
   }
 }
 
@@ -222,23 +352,34 @@ function checkAddresses(v: VrrpInstance, r: Reporter): void {
     r.warning('no_virtual_ipaddress and strict mode incompatible, clearing no_virtual_ipaddress', 'no_virtual_ipaddress', r.at('allowNoVips'));
     v.allowNoVips = false;
   }
+  if (v.vips.length > MAX_ADVERT_ADDRESSES) {
+    r.warning(
+      `Number of VIPs (${v.vips.length}) exceeds maximum/space available in packet (max ${MAX_ADVERT_ADDRESSES} addresses) - excess moved to eVIPs`,
+      'virtual_ipaddress',
+      r.at(undefined, v.vips[MAX_ADVERT_ADDRESSES]!),
+    );
+    v.evips = [...v.vips.slice(MAX_ADVERT_ADDRESSES), ...v.evips];
+    v.vips = v.vips.slice(0, MAX_ADVERT_ADDRESSES);
+  }
+  if (v.interface === undefined) {
+    for (const key of ['vips', 'evips'] as const) {
+      v[key] = v[key].filter((a) => {
+        if (a.dev !== undefined) return true;
+        r.warning(`no interface for ${key === 'vips' ? '' : 'e'}vip ${a.address} - removing`, key === 'vips' ? 'virtual_ipaddress' : 'virtual_ipaddress_excluded', r.at(undefined, a));
+        return false;
+      });
+    }
+  }
   if (v.vips.length === 0 && !v.allowNoVips) {
+    // vrrp_complete_instance() returns false for these: the VRRP process cannot run.
     if (v.version === 3 || v.strict) r.error('No VIP specified; at least one is required', 'virtual_ipaddress');
     else r.warning('No VIP specified; at least one is sensible', 'virtual_ipaddress');
   }
-  if (v.vips.length > MAX_ADVERT_ADDRESSES) {
-    r.error(`Number of VIPs (${v.vips.length}) exceeds the ${MAX_ADVERT_ADDRESSES} an advert can carry; move the rest to virtual_ipaddress_excluded`, 'virtual_ipaddress', r.at(undefined, v.vips[MAX_ADVERT_ADDRESSES]!));
-  }
-  if (v.interface === undefined) {
-    for (const [list, keyword] of [[v.vips, 'virtual_ipaddress'], [v.evips, 'virtual_ipaddress_excluded']] as const) {
-      for (const a of list) {
-        if (a.dev === undefined) r.error(`no interface for ${keyword === 'virtual_ipaddress' ? '' : 'e'}vip ${a.address}: give it a dev, or give the instance an interface`, keyword, r.at(undefined, a));
-      }
-    }
-  }
-  for (const t of v.trackInterfaces) {
-    if (t.name === v.interface) r.error(`track_interface ${t.name} is the instance's own interface (it is tracked anyway; use dont_track_primary to ignore it)`, 'track_interface', r.at(undefined, t));
-  }
+  v.trackInterfaces = v.trackInterfaces.filter((t) => {
+    if (t.name !== v.interface) return true;
+    r.warning(`Ignoring track_interface ${t.name} since own interface`, 'track_interface', r.at(undefined, t));
+    return false;
+  });
 }
 
 /** Resolves and checks one instance against global_defs (see the module notes). */
@@ -247,12 +388,16 @@ export function resolveInstance(v: VrrpInstance, g: GlobalDefs, ctx: CompileCont
   if (!r.set('strict')) v.strict = g.vrrpStrict;
   resolveFamily(v, r);
   if (!r.set('version')) v.version = v.family === 6 ? 3 : g.vrrpVersion;
-  else if (v.family === 6 && v.version === 2) r.error('cannot use IPv6 with VRRP version 2', 'version', r.at('version'));
+  else if (v.family === 6 && v.version === 2) {
+    r.warning('cannot use IPv6 with VRRP version 2; setting version 3', 'version', r.at('version'));
+    v.version = 3;
+  }
   resolveElection(v, r);
   resolveAdvertInterval(v, r);
   resolveTransport(v, g, r);
   resolveVmac(v, r);
   resolveAuth(v, r);
+  resolvePreemption(v, r);
   resolveGarpAndTiming(v, g, r);
   checkAddresses(v, r);
 }

@@ -5,14 +5,20 @@
  * - Tracker references are resolved: track_script → vrrp_script,
  *   track_file → track_file, track_process → vrrp_track_process (a missing
  *   track_bfd → bfd_instance (the BFD fragment's blocks; only those that
- *   send events to the VRRP process count) — a missing one is an error
- *   (keepalived drops it with an error), and a reference without a weight
- *   takes the tracked object's weight and reverse.
- * - Sync groups: members must exist and belong to one group only; a group
- *   mixing address owners with other instances cannot work; weighted
- *   trackers on members need sync_group_tracking_weight; group trackers
- *   cannot be weighted when a member is an address owner.
- * - Address owners (priority 255) cannot have weighted trackers.
+ *   send events to the VRRP process count) — a missing one is dropped with
+ *   a warning, as keepalived does ("not found, ignoring..."), and a
+ *   reference without a weight takes the tracked object's weight and reverse.
+ * - Sync groups: members that don't exist, or are already in another group,
+ *   are ignored with a warning (keepalived's words); a group with no members
+ *   left in its `group` list is removed; a group mixing address owners with
+ *   other instances is reported (keepalived runs it anyway); weighted
+ *   trackers on members without sync_group_tracking_weight, and weighted
+ *   group trackers when a member is an address owner, lose their weight or
+ *   are dropped, as keepalived's vrrp_complete_instance() does.
+ * - Address owners (priority 255) lose their weighted trackers likewise.
+ * These are keepalived's corrections, so they are warnings (see
+ * instance-resolve.ts): only what stops keepalived's VRRP process — a VRID
+ * used twice on one interface — is an error.
  * - smtp_alert (global smtp_alert_vrrp, then smtp_alert) and
  *   notify_priority_changes (the sync group's, then global) are inherited.
  * - track_group references of static items, static addresses' default
@@ -64,10 +70,11 @@ function resolveTrackerRefs(owner: string, t: Trackers, lookups: Lookups, ctx: C
     ['bfd', t.trackBfds],
   ];
   for (const [kind, refs] of lists) {
-    for (const ref of refs) {
+    for (const ref of [...refs]) {
       const target = lookups[kind].get(ref.name);
       if (!target) {
-        ctx.diags.error(`(${owner}) ${WHAT[kind]} ${ref.name} not found`, ctx.locations.get(ref) ?? NOWHERE, TRACKERS[kind].keyword);
+        ctx.diags.warning(`(${owner}) ${WHAT[kind]} ${ref.name} not found, ignoring...`, ctx.locations.get(ref) ?? NOWHERE, TRACKERS[kind].keyword);
+        refs.splice(refs.indexOf(ref), 1);
         continue;
       }
       if (kind === 'script') used.add(ref.name);
@@ -79,9 +86,26 @@ function resolveTrackerRefs(owner: string, t: Trackers, lookups: Lookups, ctx: C
   }
 }
 
-/** Weighted trackers that keepalived refuses on an address owner or a sync-group member. */
-function checkUnweighted(v: VrrpInstance, why: 'address owner' | 'SYNC group', ctx: CompileContext): void {
-  const fix = why === 'SYNC group' ? 'use weight 0 or sync_group_tracking_weight' : 'use weight 0';
+/** keepalived's words for the tracked object, in the weighted-tracker messages. */
+const TRACKED_WORD: Readonly<Record<TrackerKind, string>> = {
+  interface: 'interface',
+  script: 'script',
+  file: 'file',
+  process: 'process',
+  bfd: 'bfd',
+};
+/** keepalived's default track_file weight: a reference that did not change it loses the weight, not the tracker. */
+const TRACK_FILE_DEFAULT_WEIGHT = 1;
+
+/**
+ * Weighted trackers on an address owner, or on a sync-group member without
+ * sync_group_tracking_weight: keepalived (vrrp_complete_instance) drops them,
+ * except that a sync member keeps its interfaces unweighted and any instance
+ * keeps a file whose weight is track_file's default, unweighted.
+ */
+function dropWeighted(v: VrrpInstance, why: 'address owner' | 'SYNC group', ctx: CompileContext): void {
+  const reason = why === 'SYNC group' ? 'SYNC group' : 'address_owner';
+  const at = (ref: TrackRef) => ctx.locations.get(ref) ?? ctx.locations.get(v) ?? NOWHERE;
   const lists: [TrackerKind, TrackRef[]][] = [
     ['interface', v.trackInterfaces],
     ['script', v.trackScripts],
@@ -89,13 +113,22 @@ function checkUnweighted(v: VrrpInstance, why: 'address owner' | 'SYNC group', c
     ['bfd', v.trackBfds],
   ];
   for (const [kind, refs] of lists) {
-    for (const ref of refs) {
+    const keyword = TRACKERS[kind].keyword;
+    for (const ref of [...refs]) {
       if (ref.weight === undefined || ref.weight === 0) continue;
-      ctx.diags.error(
-        `(${v.name}) weighted ${TRACKERS[kind].keyword} ${ref.name} (weight ${ref.weight}) is not allowed for ${why === 'SYNC group' ? 'a sync group member' : 'an address owner'}; ${fix}`,
-        ctx.locations.get(ref) ?? ctx.locations.get(v) ?? NOWHERE,
-        TRACKERS[kind].keyword,
-      );
+      let keep = false;
+      if (kind === 'interface') {
+        keep = why === 'SYNC group';
+        ctx.diags.warning(`(${v.name}) ignoring ${ref.name} tracked interface ${keep ? 'weight ' : ''}due to ${why}`, at(ref), keyword);
+      } else if (kind === 'file' && ref.weight === TRACK_FILE_DEFAULT_WEIGHT) {
+        keep = true;
+        ctx.diags.warning(`(${v.name}) ignoring weight from tracked file ${ref.name} due to ${reason}. specify weight 0`, at(ref), keyword);
+      } else {
+        const weight = kind === 'script' ? 'with weights' : `with weight ${ref.weight}`;
+        ctx.diags.warning(`(${v.name}) ignoring tracked ${TRACKED_WORD[kind]} ${ref.name} ${weight} due to ${reason}`, at(ref), keyword);
+      }
+      if (keep) ref.weight = 0;
+      else refs.splice(refs.indexOf(ref), 1);
     }
   }
 }
@@ -108,24 +141,26 @@ function resolveSyncGroups(groups: VrrpSyncGroup[], instances: Map<string, VrrpI
     for (const name of sg.members ?? []) {
       const v = instances.get(name);
       if (!v) {
-        ctx.diags.error(`Virtual router ${name} specified in sync group ${sg.name} doesn't exist`, loc, 'vrrp_sync_group');
+        ctx.diags.warning(`Virtual router ${name} specified in sync group ${sg.name} doesn't exist - ignoring`, loc, 'vrrp_sync_group');
         continue;
       }
-      const other = groupOf.get(v);
-      if (other) {
-        ctx.diags.error(`Virtual router ${name} cannot exist in more than one sync group (${other.name} and ${sg.name})`, loc, 'vrrp_sync_group');
+      if (groupOf.has(v)) {
+        ctx.diags.warning(`Virtual router ${name} cannot exist in more than one sync group; ignoring ${sg.name}`, loc, 'vrrp_sync_group');
         continue;
       }
       groupOf.set(v, sg);
       members.push(v);
     }
+    // The ignored names leave the group, as keepalived never links them.
+    if (members.length !== (sg.members ?? []).length) sg.members = members.map((v) => v.name);
     if (members.length === 1) {
       ctx.diags.warning(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`, loc, 'vrrp_sync_group');
     }
     const isOwner = (v: VrrpInstance) => v.state === 'MASTER' && v.priority === PRIO_OWNER;
     const owners = members.filter((v) => v.priority === PRIO_OWNER);
+    // keepalived reports it and runs the group (it starts BACKUP).
     if (members.some(isOwner) && members.some((v) => !isOwner(v))) {
-      ctx.diags.error(`Sync group ${sg.name} has some member(s) as address owner and some not as address owner. This won't work.`, loc, 'vrrp_sync_group');
+      ctx.diags.warning(`Sync group ${sg.name} has some member(s) as address owner and some not as address owner. This won't work.`, loc, 'vrrp_sync_group');
     }
     if (owners.length > 0) {
       const lists: [TrackerKind, TrackRef[]][] = [
@@ -134,11 +169,12 @@ function resolveSyncGroups(groups: VrrpSyncGroup[], instances: Map<string, VrrpI
       for (const [kind, refs] of lists) {
         for (const ref of refs) {
           if (ref.weight === undefined || ref.weight === 0) continue;
-          ctx.diags.error(
-            `(${sg.name}) Cannot have weighted ${TRACKERS[kind].keyword} '${ref.name}' with member ${owners[0]!.name} having priority ${PRIO_OWNER}`,
+          ctx.diags.warning(
+            `(${sg.name}) Cannot have weighted track ${TRACKED_WORD[kind]} '${ref.name}' with member having priority ${PRIO_OWNER} - ${kind === 'script' ? 'clearing weight' : 'setting weight 0'}`,
             ctx.locations.get(ref) ?? loc,
             TRACKERS[kind].keyword,
           );
+          ref.weight = 0;
         }
       }
     }
@@ -158,7 +194,9 @@ function checkStatic(config: VrrpFragment, defaultInterface: string, ctx: Compil
   ];
   for (const [item, keyword] of items) {
     if (item.trackGroup !== undefined && !groups.has(item.trackGroup)) {
-      ctx.diags.error(`track_group ${item.trackGroup} not found`, ctx.locations.get(item) ?? NOWHERE, keyword);
+      // keepalived keeps the item, following no group.
+      ctx.diags.warning(`track_group ${item.trackGroup} not found`, ctx.locations.get(item) ?? NOWHERE, keyword);
+      delete item.trackGroup;
     }
   }
 }
@@ -180,8 +218,19 @@ function checkVmacNames(list: VrrpInstance[], ctx: CompileContext): void {
     const name = v.vmac?.ifname ?? v.ipvlan?.ifname;
     if (name === undefined) continue;
     const other = owner.get(name);
-    if (other) ctx.diags.error(`(${v.name}) VRRP instance ${other.name} is already using ${name}`, ctx.locations.get(v, v.vmac ? 'vmac' : 'ipvlan') ?? NOWHERE, v.vmac ? 'use_vmac' : 'use_ipvlan');
-    else owner.set(name, v);
+    if (!other) {
+      owner.set(name, v);
+      continue;
+    }
+    // keepalived drops the name; the VMAC/ipvlan then gets a generated one (vrrp.VRID).
+    ctx.diags.warning(`(${v.name}) VRRP instance ${other.name} is already using ${name} - ignoring name`, ctx.locations.get(v, v.vmac ? 'vmac' : 'ipvlan') ?? NOWHERE, v.vmac ? 'use_vmac' : 'use_ipvlan');
+    if (v.vmac) {
+      const { ifname: _dropped, ...rest } = v.vmac;
+      v.vmac = rest;
+    } else if (v.ipvlan) {
+      const { ifname: _dropped, ...rest } = v.ipvlan;
+      v.ipvlan = rest;
+    }
   }
 }
 
@@ -218,6 +267,11 @@ function checkVridConflicts(list: VrrpInstance[], ctx: CompileContext): void {
 export function resolveVrrpFragment(config: VrrpFragment, ctx: CompileContext): void {
   // The root hands every fragment the whole Config; global_defs is in it.
   const g = (config as VrrpFragment & Partial<GlobalFragment>).global ?? globalDefsBlock.create();
+  // Blocks keepalived removes as it reads them (their finish hooks said so).
+  config.vrrpScripts = config.vrrpScripts.filter((s) => s.script);
+  config.trackFiles = config.trackFiles.filter((f) => f.file !== undefined);
+  config.trackProcesses = config.trackProcesses.filter((p) => p.process !== undefined);
+  config.vrrpSyncGroups = config.vrrpSyncGroups.filter((sg) => sg.members !== undefined && sg.members.length > 0);
   const instances = byName(config.vrrpInstances);
   // bfd_instance blocks are the BFD fragment's; a `checker`-only one sends the VRRP process nothing.
   const bfds = ((config as VrrpFragment & Partial<BfdFragment>).bfdInstances ?? []).filter((b) => b.eventsToVrrp);
@@ -245,8 +299,8 @@ export function resolveVrrpFragment(config: VrrpFragment, ctx: CompileContext): 
     if (!isSet(ctx, v, 'notifyPriorityChanges')) {
       v.notifyPriorityChanges = sg && isSet(ctx, sg, 'notifyPriorityChanges') ? sg.notifyPriorityChanges : g.vrrpNotifyPriorityChanges;
     }
-    if (sg && !sg.trackingWeight) checkUnweighted(v, 'SYNC group', ctx);
-    else if (v.priority === PRIO_OWNER) checkUnweighted(v, 'address owner', ctx);
+    if (sg && !sg.trackingWeight) dropWeighted(v, 'SYNC group', ctx);
+    else if (v.priority === PRIO_OWNER) dropWeighted(v, 'address owner', ctx);
   }
   checkVmacNames(config.vrrpInstances, ctx);
   checkVridConflicts(config.vrrpInstances, ctx);

@@ -102,7 +102,8 @@ export const vrrpScriptBlock = defineBlock<VrrpScript>({
     k.flag('init_fail', 'initFail', { tag: 'RARE', doc: 'Assume the script is failing until its first run says otherwise.', noArg: true }),
   ],
   finish(m, ctx, loc) {
-    if (!m.script) ctx.diags.error(`no script set for vrrp_script ${m.name}`, loc, 'vrrp_script');
+    // keepalived drops the block (the fragment's finish removes it); references to it are then not found.
+    if (!m.script) ctx.diags.warning(`No script set for vrrp_script ${m.name} - removing`, loc, 'vrrp_script');
   },
 });
 

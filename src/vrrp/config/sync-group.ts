@@ -68,7 +68,8 @@ export const syncGroupBlock = defineBlock<VrrpSyncGroup>({
   ],
   finish(m, ctx, loc) {
     if (!m.members || m.members.length === 0) {
-      ctx.diags.error(`Sync group ${m.name} has no virtual router(s)`, ctx.locations.get(m, 'group') ?? loc, 'vrrp_sync_group');
+      // keepalived removes the group (the fragment's finish does).
+      ctx.diags.warning(`Sync group ${m.name} has no virtual router(s). removing`, ctx.locations.get(m, 'group') ?? loc, 'vrrp_sync_group');
     }
   },
 });

@@ -90,7 +90,8 @@ export const trackFileBlock = defineBlock<TrackFile>({
     }),
   ],
   finish(m, ctx, loc) {
-    if (m.file === undefined) ctx.diags.error(`No file set for track_file ${m.name}`, loc, 'track_file');
+    // keepalived drops the block (the fragment's finish removes it); references to it are then not found.
+    if (m.file === undefined) ctx.diags.warning(`No file set for track_file ${m.name} - ignoring`, loc, 'track_file');
   },
 });
 

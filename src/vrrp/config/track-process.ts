@@ -125,7 +125,8 @@ export const trackProcessBlock = defineBlock<TrackProcess>({
     k.flag('full_command', 'fullCommand', { tag: 'RARE', doc: 'Match the full command line (/proc/PID/cmdline) instead of the process name.', noArg: true }),
   ],
   finish(m, ctx, loc) {
-    if (m.process === undefined) ctx.diags.error(`track process '${m.name}' process name not specified`, loc, 'vrrp_track_process');
+    // keepalived drops the block (the fragment's finish removes it); references to it are then not found.
+    if (m.process === undefined) ctx.diags.warning(`track process '${m.name}' process name not specified - removing`, loc, 'vrrp_track_process');
     if (m.params.length > 0) {
       m.fullCommand = true;
       if (m.paramMatch === 'none') m.paramMatch = 'exact';

@@ -5,7 +5,7 @@
  * that compiles back to the same model.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { compileText } from '../../../src/config/index.js';
@@ -117,4 +117,22 @@ test('keepalived --signum and option errors', async (t) => {
   assert.deepEqual([bad.code, bad.stderr], [1, 'Unknown sigfunc NOPE\n']);
   const opt = await ns.tryExec(['node', BIN, '-Z']);
   assert.deepEqual([opt.code, opt.stderr], [1, 'Unknown option -Z\n']);
+});
+
+test('keepalived -t on every example: no error, and the exit code of Debian\'s keepalived 2.2.7', async (t) => {
+  const lab = await Topology.create(t);
+  const ns = await lab.namespace('host');
+  const peer = await lab.namespace('peer');
+  // The examples name eth0 and eth1: with both present, only keepalived's own corrections remain.
+  await lab.veth(ns, 'eth0', peer, 'eth0');
+  await lab.veth(ns, 'eth1', peer, 'eth1');
+  const examples = readdirSync('examples').filter((f) => f.endsWith('.conf')).sort();
+  assert.ok(examples.length >= 6);
+  for (const name of examples) {
+    const file = resolve('examples', name);
+    const ours = await ns.tryExec(['node', BIN, '-t', '-f', file]);
+    const theirs = await ns.tryExec(['/usr/sbin/keepalived', '-t', '-f', file]);
+    assert.doesNotMatch(ours.stderr, /: error: |^fatal: /m, `${name}:\n${ours.stderr}`);
+    assert.equal(ours.code, theirs.code, `${name}: keepalived-ts ${ours.code}, keepalived ${theirs.code}\n${ours.stderr}\n--- keepalived:\n${theirs.stderr}`);
+  }
 });

@@ -82,11 +82,11 @@ test('bfd_instance: duplicate sessions follow keepalived’s find_bfd_by_addr', 
   assertBadCases([
     {
       text: 'bfd_instance a {\n  neighbor_ip 10.0.0.2\n}\nbfd_instance b {\n  neighbor_ip 10.0.0.2\n  source_ip 10.0.0.1\n}',
-      problems: ['t.conf:4:1: error: bfd_instance: BFD instance b has duplicate source/neighbor address 10.0.0.1/10.0.0.2'],
+      problems: ['t.conf:4:1: warning: bfd_instance: BFD instance b has duplicate source/neighbor address 10.0.0.1/10.0.0.2, ignoring instance'],
     },
     {
       text: 'bfd_instance a {\n  neighbor_ip 10.0.0.2\n  source_ip 10.0.0.1\n}\nbfd_instance b {\n  neighbor_ip 10.0.0.2\n}',
-      problems: ['t.conf:5:1: error: bfd_instance: BFD instance b has duplicate neighbor address 10.0.0.2'],
+      problems: ['t.conf:5:1: warning: bfd_instance: BFD instance b has duplicate neighbor address 10.0.0.2, ignoring instance'],
     },
     {
       text: 'bfd_instance a {\n  neighbor_ip 10.0.0.2\n}\nbfd_instance a {\n  neighbor_ip 10.0.0.3\n}',
@@ -104,7 +104,7 @@ test('bfd_instance: bad values', () => {
       problems: ['t.conf:1:14: error: bfd_instance: BFD instance abcdefghijabcdefghijabcdefghijab name too long (maximum length is 31 characters)'],
     },
     { text: 'bfd_instance b {\n}', problems: ['t.conf:1:1: error: bfd_instance: BFD instance b has no neighbor address set'] },
-    { text: b('source_ip ::1'), problems: ['t.conf:3:3: error: source_ip: BFD instance b source address ::1 and neighbor address 192.0.2.2 are not of the same family'] },
+    { text: b('source_ip ::1'), problems: ['t.conf:3:3: warning: source_ip: BFD instance b source address ::1 and neighbor address 192.0.2.2 are not of the same family, disabling instance'] },
     { text: 'bfd_instance b {\n  neighbor_ip 192.0.2.2/24\n}', problems: ["t.conf:2:15: error: neighbor_ip: invalid IP address '192.0.2.2/24'", 't.conf:1:1: error: bfd_instance: BFD instance b has no neighbor address set'] },
     { text: b('min_rx 0.5'), problems: ["t.conf:3:10: error: min_rx: number '0.5' outside range [1.000, 4294967.000]"] },
     { text: b('min_rx 1.2345'), problems: ["t.conf:3:10: error: min_rx: number '1.2345' has too many decimal places (the resolution is 1 microsecond)"] },
@@ -113,7 +113,7 @@ test('bfd_instance: bad values', () => {
     { text: b('multiplier 0'), problems: ["t.conf:3:14: error: multiplier: number '0' outside range [1, 255]"] },
     { text: b('ttl 0'), problems: ["t.conf:3:7: error: ttl: number '0' outside range [1, 255]"] },
     { text: b('hoplimit 256'), problems: ["t.conf:3:12: error: ttl: number '256' outside range [1, 255]"] },
-    { text: b('ttl 10', 'max_hops 20'), problems: ['t.conf:4:3: error: max_hops: BFD instance b: max_hops 20 exceeds ttl/hoplimit 10'] },
+    { text: b('ttl 10', 'max_hops 20'), problems: ['t.conf:4:3: warning: max_hops: BFD instance b: max_hops 20 exceeds ttl/hoplimit 10 - setting to ttl/hoplimit'] },
     { text: b('max_hops -2'), problems: ["t.conf:3:12: error: max_hops: number '-2' outside range [-1, 255]"] },
     { text: b('weight 254'), problems: ["t.conf:3:10: error: weight: number '254' outside range [-253, 253]"] },
     { text: b('weight 10 rev'), problems: ["t.conf:3:13: error: weight: unknown weight option 'rev' (expected 'reverse')"] },

@@ -35,8 +35,8 @@ const badConnection: { checker: string; problem: string }[] = [
   { checker: 'TCP_CHECK {\n      bind_if averyveryverylongname\n    }', problem: '7:15: error: bind_if: Interface name averyveryverylongname is too long (at most 15 characters)' },
   { checker: 'TCP_CHECK {\n      connect_timeout 0\n    }', problem: "7:23: error: connect_timeout: number '0' outside range [0.000001, 4294.967295] seconds" },
   { checker: 'TCP_CHECK {\n      retry -1\n    }', problem: "7:13: error: retry: negative number '-1'" },
-  { checker: 'TCP_CHECK {\n      bindto 2001:db8::1\n    }', problem: '6:5: error: TCP_CHECK: bindto address 2001:db8::1 does not match address family of the real server 10.0.1.1 - removing TCP_CHECK' },
-  { checker: 'PING_CHECK {\n      connect_ip fe80::1\n    }', problem: '6:5: error: PING_CHECK: Checker link local address fe80::1 requires a bind_if - removing PING_CHECK' },
+  { checker: 'TCP_CHECK {\n      bindto 2001:db8::1\n    }', problem: '6:5: warning: TCP_CHECK: bindto address 2001:db8::1 does not match address family of the real server 10.0.1.1 - removing TCP_CHECK' },
+  { checker: 'PING_CHECK {\n      connect_ip fe80::1\n    }', problem: '6:5: warning: PING_CHECK: Checker link local address fe80::1 requires a bind_if - removing PING_CHECK' },
 ];
 
 for (const c of badConnection) {
@@ -68,7 +68,7 @@ test('MISC_CHECK: its keywords; no connection options; the timeout defaults to t
   assert.ok(c && c.type === 'MISC_CHECK');
   assert.deepEqual([c.script, c.timeoutMs, c.dynamic, c.user, c.group, c.effective.timeoutMs], [{ argv: ['/usr/local/bin/check', 'a b'] }, 5000, true, 'nobody', 'nogroup', 5000]);
   const noPath = compile(withChecker('    MISC_CHECK {\n      misc_timeout 5\n    }'));
-  assert.deepEqual(noPath.problems, ['t.conf:6:5: error: MISC_CHECK: No script path has been specified for MISC_CHECKER - skipping']);
+  assert.deepEqual(noPath.problems, ['t.conf:6:5: warning: MISC_CHECK: No script path has been specified for MISC_CHECKER - skipping']);
   const unquoted = compile(withChecker('    MISC_CHECK {\n      misc_path /bin/check arg\n    }'));
   assert.deepEqual(unquoted.problems, [
     `t.conf:7:28: warning: misc_path: only '/bin/check' is run: keepalived ignores 'arg' here; quote the whole command line to pass arguments ("/bin/check arg")`,
@@ -140,19 +140,19 @@ test('FILE_CHECK: track_file and weight; no timing or connection options', () =>
     "t.conf:7:14: error: weight: number '2147483648' outside range [-2147483647, 2147483647]",
     't.conf:8:16: error: weight: unknown track file weight option sideways (expected reverse|noreverse)',
     "t.conf:9:7: warning: Unknown keyword 'retry'",
-    't.conf:6:5: error: FILE_CHECK: FILE_CHECK has no track_file specified - ignoring',
+    't.conf:6:5: warning: FILE_CHECK: FILE_CHECK has no track_file specified - ignoring',
   ]);
 });
 
 test('BFD_CHECK: name and alpha; a bfd_instance only once per real server', () => {
   const bfd = 'bfd_instance bfd1 {\n  neighbor_ip 10.0.1.1\n}\n'; // lines 1-3
   const { r, c } = firstChecker(bfd + vs('  alpha\n  real_server 10.0.1.1 80 {\n    BFD_CHECK {\n      name bfd1\n    }\n    BFD_CHECK {\n      name bfd1\n      alpha off\n    }\n  }'));
-  assert.deepEqual(r.problems, ['t.conf:13:5: error: BFD_CHECK: BFD_CHECK - RS already monitoring bfd1 - skipping checker']);
+  assert.deepEqual(r.problems, ['t.conf:13:5: warning: BFD_CHECK: BFD_CHECK - RS already monitoring bfd1 - skipping checker']);
   assert.deepEqual(c, { type: 'BFD_CHECK', name: 'bfd1', effective: { alpha: true } });
   const bad = compile(withChecker('    BFD_CHECK {\n      name abcdefghijklmnopqrstuvwxyz0123456\n    }'));
   assert.deepEqual(bad.problems, [
     't.conf:7:12: error: name: BFD_CHECK - BFD name abcdefghijklmnopqrstuvwxyz0123456 too long (at most 31 characters)',
-    't.conf:6:5: error: BFD_CHECK: No name has been specified for BFD_CHECKER - skipping',
+    't.conf:6:5: warning: BFD_CHECK: No name has been specified for BFD_CHECKER - skipping',
   ]);
 });
 
@@ -162,8 +162,8 @@ test('BFD_CHECK: the bfd_instance must exist and report to the checker process',
       withChecker('    BFD_CHECK {\n      name to_both\n    }\n    BFD_CHECK {\n      name to_vrrp\n    }\n    BFD_CHECK {\n      name nope\n    }'),
   );
   assert.deepEqual(r.problems, [
-    't.conf:16:5: error: BFD_CHECK: (10.0.1.1) BFD_CHECK - BFD to_vrrp not configured for the checker process - removing',
-    't.conf:19:5: error: BFD_CHECK: (10.0.1.1) BFD_CHECK - BFD nope not configured - removing',
+    't.conf:16:5: warning: BFD_CHECK: (10.0.1.1) BFD_CHECK - BFD to_vrrp not configured for the checker process - removing',
+    't.conf:19:5: warning: BFD_CHECK: (10.0.1.1) BFD_CHECK - BFD nope not configured - removing',
   ]);
   assert.deepEqual(r.config.virtualServers[0]!.realServers[0]!.checkers.map((c) => c.type === 'BFD_CHECK' && c.name), ['to_both']);
   assertRoundTrip(r.config);
@@ -174,7 +174,7 @@ test('cross-references: FILE_CHECK and track_file, checker_log_all_failures', ()
     'global_defs {\n  checker_log_all_failures\n}\ntrack_file tf1 {\n  file /run/tf1\n  weight 3\n}\n' + // lines 1-7
       withChecker('    FILE_CHECK {\n      track_file tf1\n    }\n    FILE_CHECK {\n      track_file nope\n    }\n    FILE_CHECK {\n      track_file tf1\n      weight -2\n    }\n    TCP_CHECK {\n    }'),
   );
-  assert.deepEqual(r.problems, ['t.conf:16:5: error: FILE_CHECK: track_file nope not found - removing FILE_CHECK']);
+  assert.deepEqual(r.problems, ['t.conf:16:5: warning: FILE_CHECK: track_file nope not found - removing FILE_CHECK']);
   const checkers = r.config.virtualServers[0]!.realServers[0]!.checkers;
   assert.deepEqual(
     checkers.map((c) => (c.type === 'FILE_CHECK' ? c.effective.weight : c.type === 'TCP_CHECK' && c.effective.logAllFailures)),
@@ -191,12 +191,12 @@ test('cross-references: lvs_sync_daemon follows a vrrp_instance, whose VRID is t
   assert.deepEqual(good.config.global.lvsSyncDaemon, { interface: 'eth0', instance: 'VI_1', syncId: 51 });
   assertRoundTrip(good.config);
   const missing = compile('global_defs {\n  lvs_sync_daemon eth0 inst VI_9\n}\n' + instance('VI_1'));
-  assert.deepEqual(missing.problems, ['t.conf:2:3: error: lvs_sync_daemon: Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config']);
+  assert.deepEqual(missing.problems, ['t.conf:2:3: warning: lvs_sync_daemon: Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config']);
   assert.equal(missing.config.global.lvsSyncDaemon, undefined);
   const both = compile('global_defs {\n  lvs_sync_daemon eth0 inst VI_1 id 3\n}\n' + instance('VI_1', '  lvs_sync_daemon_interface eth1\n'));
   assert.deepEqual(
     both.problems.filter((p) => !/deprecated/.test(p)),
-    ['t.conf:8:3: error: lvs_sync_daemon_interface: (VI_1) lvs_sync_daemon_interface has already been specified as eth0 (global lvs_sync_daemon) - ignoring'],
+    ['t.conf:8:3: warning: lvs_sync_daemon_interface: (VI_1) lvs_sync_daemon_interface has already been specified as eth0 (global lvs_sync_daemon) - ignoring'],
   );
 });
 

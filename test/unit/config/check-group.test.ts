@@ -61,8 +61,8 @@ for (const c of badEntries) {
 test('virtual_server_group: an empty group, or one mixing IPv4, IPv6 and a family-less fwmark, is dropped', () => {
   const r = compile('virtual_server_group E {\n}\nvirtual_server_group M {\n  10.0.0.1 80\n  2001:db8::1 80\n  fwmark 3\n}\nvirtual_server_group E {\n  10.0.0.1 80\n}');
   assert.deepEqual(r.problems, [
-    't.conf:1:1: error: virtual_server_group: virtual server group E has no entries - removing',
-    't.conf:3:1: error: virtual_server_group: virtual server group M cannot have IPv4, IPv6 and fwmark without family - removing',
+    't.conf:1:1: warning: virtual_server_group: virtual server group E has no entries - removing',
+    't.conf:3:1: warning: virtual_server_group: virtual server group M cannot have IPv4, IPv6 and fwmark without family - removing',
   ]);
   assert.deepEqual(r.config.virtualServerGroups.map((g) => g.name), ['E']);
 });
@@ -88,7 +88,7 @@ test('virtual_server group: the group must exist, and its entries set the rules'
     ].join('\n'),
   );
   assert.deepEqual(r.problems, [
-    't.conf:1:1: error: virtual_server: Virtual server group NOPE specified but not configured - ignoring virtual server [NOPE]:0',
+    't.conf:1:1: warning: virtual_server: Virtual server group NOPE specified but not configured - ignoring virtual server [NOPE]:0',
     't.conf:11:1: error: virtual_server: Virtual server [G]:0: no protocol set (keepalived would default to UDP)',
   ]);
   assert.equal(r.config.virtualServers.length, 1);
@@ -114,10 +114,10 @@ test('virtual_server group: families must agree; a group without ports needs per
     ].join('\n'),
   );
   assert.deepEqual(r.problems, [
-    "t.conf:10:1: error: virtual_server: V6: address family doesn't match virtual server [V6]:0 - ignoring",
-    't.conf:17:1: error: virtual_server: Virtual server [NP]:0: zero port only valid for persistent services - setting',
+    "t.conf:10:1: warning: virtual_server: V6: address family doesn't match virtual server [V6]:0 - ignoring",
+    't.conf:17:1: warning: virtual_server: Virtual server [NP]:0: zero port only valid for persistent services - setting',
     't.conf:27:3: warning: virtual_server: Virtual server [FW]:0: protocol specified for fwmark - protocol will be ignored',
-    't.conf:28:3: error: virtual_server: Virtual server [FW]:0: cannot use ha_suspend with fwmarks - clearing ha_suspend',
+    't.conf:28:3: warning: virtual_server: Virtual server [FW]:0: cannot use ha_suspend with fwmarks - clearing ha_suspend',
   ]);
   assert.deepEqual(
     r.config.virtualServers.map((v) => [v.service.type === 'group' && v.service.name, v.persistenceTimeoutMs, v.protocol, v.haSuspend]),

@@ -121,8 +121,8 @@ test('HTTP_GET: a url without a path and a checker without urls are dropped, as 
   const { r } = http('      url {\n        status_code 200\n      }\n      http_protocol 2.0');
   assert.deepEqual(r.problems, [
     "t.conf:10:21: error: http_protocol: invalid value '2.0' (expected one of 1.0|1.0C|1.0c|1.1)",
-    't.conf:7:7: error: url: HTTP/SSL_GET checker url has no path - ignoring',
-    't.conf:6:5: error: HTTP_GET: HTTP/SSL_GET checker has no urls specified - ignoring',
+    't.conf:7:7: warning: url: HTTP/SSL_GET checker url has no path - ignoring',
+    't.conf:6:5: warning: HTTP_GET: HTTP/SSL_GET checker has no urls specified - ignoring',
   ]);
   assert.deepEqual(r.config.virtualServers[0]!.realServers[0]!.checkers, []);
 });
@@ -135,16 +135,16 @@ test('SSL_GET: tls_compliant (2.3+) on the checker and its urls; sni_name', () =
   assertRoundTrip(r.config);
 });
 
-test('SSL: the top-level block; a second block or a repeated setting replaces, with an error', () => {
+test('SSL: the top-level block; a second block or a repeated setting replaces, with a warning', () => {
   const r = compile('SSL {\n  password secret\n  ca /etc/ssl/ca.pem\n  certificate /etc/ssl/client.pem\n  key /etc/ssl/client.key\n}');
   assert.deepEqual(r.problems, []);
   assert.deepEqual(r.config.ssl, { password: 'secret', caFile: '/etc/ssl/ca.pem', certificateFile: '/etc/ssl/client.pem', keyFile: '/etc/ssl/client.key' });
   assertRoundTrip(r.config);
   const twice = compile('SSL {\n  ca /a\n  ca /b\n}\nSSL {\n  key /k\n}\nSSL {\n}');
   assert.deepEqual(twice.problems, [
-    't.conf:3:3: error: ca: SSL cafile already specified - replacing',
-    't.conf:5:1: error: SSL: SSL context already specified - replacing',
-    't.conf:8:1: error: SSL: SSL context already specified - replacing',
+    't.conf:3:3: warning: ca: SSL cafile already specified - replacing',
+    't.conf:5:1: warning: SSL: SSL context already specified - replacing',
+    't.conf:8:1: warning: SSL: SSL context already specified - replacing',
   ]);
   assert.deepEqual(twice.config.ssl, {});
   assert.equal(assertRoundTrip(twice.config), 'SSL {\n}\n');

@@ -160,7 +160,7 @@ test('inheritance: connect_timeout from the virtual server, then the real server
 test('real_server: a sorry server that is also a real server follows its inhibit setting', () => {
   const r = compile(vs('  sorry_server 10.0.1.1 80\n  real_server 10.0.1.1 80 {\n    inhibit_on_failure\n  }'));
   assert.deepEqual(r.problems, [
-    't.conf:5:3: error: virtual_server: Virtual server [10.0.0.1]:tcp:80: real server [10.0.1.1]:tcp:80 matches sorry server, but inhibit setting differs, setting on sorry server',
+    't.conf:5:3: warning: virtual_server: Virtual server [10.0.0.1]:tcp:80: real server [10.0.1.1]:tcp:80 matches sorry server, but inhibit setting differs, setting on sorry server',
   ]);
   assert.equal(r.config.virtualServers[0]!.sorryServer!.inhibit, true);
   assertRoundTrip(r.config);

@@ -124,7 +124,7 @@ const bad: { line: string; problem: string }[] = [
   { line: 'lvs_method TUN fast', problem: '5:18: error: lvs_method: Invalid tunnel option fast for virtual server' },
   { line: 'protocol ICMP', problem: "5:12: error: protocol: invalid value 'ICMP' (expected one of TCP|UDP|SCTP)" },
   { line: 'persistence_timeout 0', problem: "5:23: error: persistence_timeout: number '0' outside range [1, 2678400]" },
-  { line: 'persistence_granularity 24', problem: '5:3: error: virtual_server: Invalid IPv4 persistence_granularity specified - 24' },
+  { line: 'persistence_granularity 24', problem: '5:3: warning: virtual_server: Invalid IPv4 persistence_granularity specified - 24' },
   { line: 'persistence_granularity 255.255.x.0', problem: '5:27: error: persistence_granularity: Invalid IPv4 persistence_granularity specified - 255.255.x.0' },
   { line: 'persistence_engine abcdefghijklmnop', problem: '5:22: error: persistence_engine: persistence_engine name too long - abcdefghijklmnop (at most 15 characters)' },
   { line: 'delay_loop 0', problem: "5:14: error: delay_loop: number '0' outside range [0.000001, 4294967295] seconds" },
@@ -138,13 +138,13 @@ const bad: { line: string; problem: string }[] = [
   { line: 'virtualhost', problem: '5:3: error: virtualhost: missing parameter' },
   { line: 'snmp_name a b', problem: "5:15: error: snmp_name: unexpected extra parameter 'b'" },
   { line: 'ip_family ipv6', problem: "5:13: error: ip_family: invalid value 'ipv6' (expected one of inet|inet6)" },
-  { line: 'ip_family inet6', problem: '5:3: error: virtual_server: Virtual server specified family inet6 conflicts with server family' },
+  { line: 'ip_family inet6', problem: '5:3: warning: virtual_server: Virtual server specified family inet6 conflicts with server family' },
   { line: 'sh-port', problem: '5:3: error: sh-port: sh-port only applies to sh scheduler (set lvs_sched first) - ignoring' },
   { line: 'hashed', problem: '5:3: error: hashed: hashed only applies to sh/mh scheduler (set lvs_sched first) - ignoring' },
-  { line: 'ops', problem: '5:3: error: virtual_server: Virtual server [10.0.0.1]:tcp:80: one packet scheduling requires UDP - resetting' },
+  { line: 'ops', problem: '5:3: warning: virtual_server: Virtual server [10.0.0.1]:tcp:80: one packet scheduling requires UDP - resetting' },
   { line: 'sorry_server_inhibit', problem: '5:3: error: sorry_server_inhibit: Ignoring sorry_server inhibit used before or without sorry_server' },
   { line: 'sorry_server_lvs_method DR', problem: '5:3: error: sorry_server_lvs_method: sorry_server forwarding used without sorry_server' },
-  { line: 'sorry_server 2001:db8::1 80', problem: "5:3: error: virtual_server: Address family of virtual server and sorry server 2001:db8::1 don't match - skipping sorry server" },
+  { line: 'sorry_server 2001:db8::1 80', problem: "5:3: warning: virtual_server: Address family of virtual server and sorry server 2001:db8::1 don't match - skipping sorry server" },
   { line: 'sorry_server 10.0.0.300', problem: "5:16: error: sorry_server: invalid sorry server IP address '10.0.0.300'" },
   { line: 'quorum_up', problem: '5:3: error: quorum_up: missing script command' },
   { line: 'real_server 10.0.1.2 80 {\n    bogus 1\n  }', problem: "6:5: warning: Unknown keyword 'bogus'" },
@@ -171,7 +171,7 @@ test('virtual_server: keepalived reports a missing protocol, scheduler and forwa
 
 test('virtual_server: persistence_timeout alone is 360 s; a port-less service must be persistent', () => {
   const r = compile(vs(`  persistence_timeout\n${RS}`, '10.0.0.1') + '\n' + vs(RS, '10.0.0.2'));
-  assert.deepEqual(r.problems, ['t.conf:9:1: error: virtual_server: Virtual server [10.0.0.2]:tcp:0: zero port only valid for persistent services - setting']);
+  assert.deepEqual(r.problems, ['t.conf:9:1: warning: virtual_server: Virtual server [10.0.0.2]:tcp:0: zero port only valid for persistent services - setting']);
   assert.deepEqual(r.config.virtualServers.map((v) => v.persistenceTimeoutMs), [360_000, 360_000]);
   // A port-less NAT service leaves its real servers' ports as written.
   assert.equal(r.config.virtualServers[0]!.realServers[0]!.port, 80);
@@ -195,7 +195,7 @@ test('virtual_server: sh/mh flags need their scheduler first; hashed is accepted
   const late = compile(vs(`  mh-port\n  lvs_sched mh\n${RS}`));
   assert.deepEqual(late.problems, ['t.conf:5:3: error: mh-port: mh-port only applies to mh scheduler (set lvs_sched first) - ignoring']);
   const changed = compile(vs(`  lvs_sched sh\n  sh-port\n  lvs_sched rr\n${RS}`));
-  assert.deepEqual(changed.problems, ['t.conf:1:1: error: virtual_server: Virtual server [10.0.0.1]:tcp:80: sh-port only applies to sh scheduler - ignoring']);
+  assert.deepEqual(changed.problems, ['t.conf:1:1: warning: virtual_server: Virtual server [10.0.0.1]:tcp:80: sh-port only applies to sh scheduler - ignoring']);
   assert.equal(changed.config.virtualServers[0]!.shPort, false);
 });
 
@@ -222,7 +222,7 @@ test('virtual_server: quorum above the total weight is reduced; hysteresis must 
   const r = compile(vs(`  quorum 10\n  hysteresis 5\n  real_server 10.0.1.1 80 {\n    weight 3\n  }\n  real_server 10.0.1.2 80 {\n  }`));
   assert.deepEqual(r.problems, [
     't.conf:5:3: warning: virtual_server: quorum 10 for [10.0.0.1]:tcp:80 exceeds total weight of real servers 4, reducing quorum to 4',
-    't.conf:6:3: error: virtual_server: Virtual server [10.0.0.1]:tcp:80: hysteresis 5 >= quorum 4; setting hysteresis to 3',
+    't.conf:6:3: warning: virtual_server: Virtual server [10.0.0.1]:tcp:80: hysteresis 5 >= quorum 4; setting hysteresis to 3',
   ]);
   assert.deepEqual([r.config.virtualServers[0]!.quorum, r.config.virtualServers[0]!.hysteresis], [4, 3]);
 });
@@ -268,15 +268,15 @@ test('virtual_server: real servers of another family are dropped unless tunnelle
     ),
   );
   assert.deepEqual(r.problems, [
-    "t.conf:5:3: error: virtual_server: Address family of virtual server and real server 2001:db8::2 don't match - skipping real server",
-    't.conf:12:3: error: real_server: VS [10.0.0.1]:tcp:80: real server [10.0.1.1]:tcp:80 is duplicated - removing second rs',
+    "t.conf:5:3: warning: virtual_server: Address family of virtual server and real server 2001:db8::2 don't match - skipping real server",
+    't.conf:12:3: warning: real_server: VS [10.0.0.1]:tcp:80: real server [10.0.1.1]:tcp:80 is duplicated - removing second rs',
   ]);
   assert.deepEqual(r.config.virtualServers[0]!.realServers.map((rs) => rs.address), ['2001:db8::3', '10.0.1.1']);
 });
 
 test('virtual_server: a service without real servers is dropped; one defined twice gets a notice', () => {
   const r = compile(vs('') + '\n' + vs(RS) + '\n' + vs(RS));
-  assert.deepEqual(r.problems, ['t.conf:1:1: error: virtual_server: Virtual server [10.0.0.1]:tcp:80 has no real servers - ignoring']);
+  assert.deepEqual(r.problems, ['t.conf:1:1: warning: virtual_server: Virtual server [10.0.0.1]:tcp:80 has no real servers - ignoring']);
   assert.deepEqual(
     r.diagnostics.items.filter((d) => d.severity === 'notice' && /more than once/.test(d.message)).map((d) => `${d.loc!.line}: ${d.message}`),
     ['14: virtual server [10.0.0.1]:tcp:80 is defined more than once; IPVS accepts only the first'],

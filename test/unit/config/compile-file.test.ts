@@ -48,7 +48,7 @@ test('compile: an unterminated quote in a script line is an error at the keyword
   const r = compile('vrrp_script a {\n  script "/bin/x \'a"\n}');
   assert.deepEqual(r.problems, [
     "/etc/keepalived/keepalived.conf:2:10: error: script: string '/bin/x 'a': missing terminating '",
-    '/etc/keepalived/keepalived.conf:1:1: error: vrrp_script: no script set for vrrp_script a',
+    '/etc/keepalived/keepalived.conf:1:1: warning: vrrp_script: No script set for vrrp_script a - removing',
   ]);
 });
 

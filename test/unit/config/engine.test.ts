@@ -55,7 +55,7 @@ test('engine: every bad value is reported in one pass with file:line:col and key
     "t.conf:7:3: warning: Unknown keyword 'bogus'",
     "t.conf:8:13: error: init_fail: 'init_fail' takes no parameter",
     "t.conf:10:1: error: vrrp_script: duplicate vrrp_script 'chk'",
-    't.conf:13:1: error: vrrp_script: no script set for vrrp_script empty',
+    't.conf:13:1: warning: vrrp_script: No script set for vrrp_script empty - removing',
   ]);
   // The bad statements were dropped, not replaced: the defaults stand.
   assert.equal(r.config.vrrpScripts[0]!.intervalMs, 1000);

@@ -190,40 +190,40 @@ const bad: { name: string; body: string; problems: string[] }[] = [
     body: 'vrrp_instance VI_1 {\n  virtual_router_id 1\n  unicast_peer {\n    10.0.0.2\n  }\n  virtual_ipaddress { 10.0.0.1 }\n}',
     problems: [
       't.conf:1:1: error: unicast_src_ip: (VI_1) Unicast instances must have unicast_src_ip or interface',
-      't.conf:6:23: error: virtual_ipaddress: (VI_1) no interface for vip 10.0.0.1: give it a dev, or give the instance an interface',
+      't.conf:6:23: warning: virtual_ipaddress: (VI_1) no interface for vip 10.0.0.1 - removing',
+      't.conf:1:1: warning: virtual_ipaddress: (VI_1) No VIP specified; at least one is sensible',
     ],
   },
   {
     name: 'advert_int per version',
     body: 'vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n  advert_int 1.5\n  virtual_ipaddress { 10.0.0.1 }\n}\nvrrp_instance VI_2 {\n  interface eth0\n  virtual_router_id 2\n  version 3\n  advert_int 0.015\n  virtual_ipaddress { 10.0.0.2 }\n}\nvrrp_instance VI_3 {\n  interface eth0\n  virtual_router_id 3\n  version 3\n  advert_int 41\n  virtual_ipaddress { 10.0.0.3 }\n}',
     problems: [
-      't.conf:4:3: error: advert_int: (VI_1) VRRPv2 advertisement interval 1.5s must be a whole number of seconds',
-      't.conf:11:3: error: advert_int: (VI_2) VRRPv3 advertisement interval 0.015s must be in units of 10ms',
-      't.conf:18:3: error: advert_int: (VI_3) VRRPv3 advertisement interval 41s is out of range. Must be less than 40.96s',
+      't.conf:4:3: warning: advert_int: (VI_1) VRRPv2 advertisement interval 1.500000s must be an integer. rounding',
+      't.conf:11:3: warning: advert_int: (VI_2) VRRPv3 advertisement interval 0.015000s must be in units of 10ms - rounding',
+      't.conf:18:3: warning: advert_int: (VI_3) VRRPv3 advertisement interval 41.00s is out of range. Must be less than 40.96s. Setting to 40.95s',
     ],
   },
   {
     name: 'mixed address families',
     body: 'vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n  virtual_ipaddress {\n    10.0.0.1\n    fe80::1\n  }\n  unicast_src_ip 2001:db8::1\n}',
     problems: [
-      't.conf:6:5: error: virtual_ipaddress: (VI_1) fe80::1 is IPv6 but the instance is IPv4: address family must match VRRP instance',
-      't.conf:8:3: error: unicast_src_ip: (VI_1) 2001:db8::1 is IPv6 but the instance is IPv4: address family must match VRRP instance',
+      't.conf:6:5: warning: virtual_ipaddress: (VI_1) address family must match VRRP instance [fe80::1] - ignoring',
+      't.conf:8:3: warning: unicast_src_ip: (VI_1) VRRP instance and src address [2001:db8::1] MUST be of the same family - skipping',
       't.conf:8:3: warning: unicast_peer: (VI_1) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.',
     ],
   },
   {
     name: 'IPv6 with version 2',
     body: 'vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n  version 2\n  virtual_ipaddress { fe80::1 }\n}',
-    problems: ['t.conf:4:3: error: version: (VI_1) cannot use IPv6 with VRRP version 2'],
+    problems: ['t.conf:4:3: warning: version: (VI_1) cannot use IPv6 with VRRP version 2; setting version 3'],
   },
   {
     name: 'nopreempt and preempt_delay against state MASTER and priority 255',
     body: 'vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n  state MASTER\n  priority 200\n  nopreempt\n  preempt_delay 5\n  virtual_ipaddress { 10.0.0.1 }\n}\nvrrp_instance VI_2 {\n  interface eth0\n  virtual_router_id 2\n  priority 255\n  nopreempt\n  virtual_ipaddress { 10.0.0.2 }\n}',
     problems: [
-      't.conf:6:3: error: nopreempt: (VI_1) nopreempt will not work with initial state MASTER',
-      't.conf:7:3: error: preempt_delay: (VI_1) preempt delay will not work with initial state MASTER',
-      't.conf:7:3: error: preempt_delay: (VI_1) preempt_delay is incompatible with nopreempt mode',
-      't.conf:14:3: error: nopreempt: (VI_2) nopreempt is incompatible with priority 255',
+      't.conf:6:3: warning: nopreempt: (VI_1) Warning - nopreempt will not work with initial state MASTER - clearing',
+      't.conf:7:3: warning: preempt_delay: (VI_1) Warning - preempt delay will not work with initial state MASTER - clearing',
+      't.conf:14:3: warning: nopreempt: (VI_2) nopreempt is incompatible with priority 255. resetting nopreempt',
     ],
   },
   {
@@ -231,8 +231,8 @@ const bad: { name: string; body: string; problems: string[] }[] = [
     body: 'vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n  version 3\n  authentication {\n    auth_type PASS\n    auth_pass abc\n  }\n  virtual_ipaddress { 10.0.0.1 }\n}\nvrrp_instance VI_2 {\n  interface eth0\n  virtual_router_id 2\n  authentication {\n    auth_type AH\n  }\n  virtual_ipaddress { 10.0.0.2 }\n}\nvrrp_instance VI_3 {\n  interface eth0\n  virtual_router_id 3\n  authentication {\n    auth_type PASS\n    auth_pass 123456789\n  }\n  virtual_ipaddress { 10.0.0.3 }\n}',
     problems: [
       't.conf:24:15: warning: auth_pass: Truncating auth_pass to 8 characters',
-      't.conf:5:3: error: authentication: (VI_1) VRRP version 3 does not support authentication',
-      't.conf:14:3: error: authentication: (VI_2) Authentication specified but no password given',
+      't.conf:5:3: warning: authentication: (VI_1) VRRP version 3 does not support authentication. Ignoring.',
+      't.conf:14:3: warning: authentication: (VI_2) Authentication specified but no password given. Ignoring',
     ],
   },
   {
@@ -240,9 +240,9 @@ const bad: { name: string; body: string; problems: string[] }[] = [
     body: 'vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n  unicast_ttl 5\n  mcast_dst_ip 224.0.0.99\n  virtual_ipaddress { 10.0.0.1 }\n}\nvrrp_instance VI_2 {\n  interface eth0\n  virtual_router_id 2\n  mcast_dst_ip 224.0.0.99\n  use_vmac\n  unicast_peer {\n    10.0.0.9 min_ttl 9 max_ttl 5\n    10.0.0.8 min_ttl 2\n  }\n  virtual_ipaddress { 10.0.0.2 }\n}',
     problems: [
       't.conf:14:5: error: unicast_peer: min_ttl 9 > max_ttl 5 - all packets would be discarded',
-      't.conf:4:3: error: unicast_ttl: (VI_1) Cannot use unicast_ttl without unicast peers',
-      't.conf:11:3: error: mcast_dst_ip: (VI_2) multicast destination specified with unicast',
-      't.conf:12:3: error: use_vmac: (VI_2) unicast with use_vmac requires vmac_xmit_base',
+      't.conf:4:3: warning: unicast_ttl: (VI_1) Cannot use unicast_ttl without unicast peers - resetting',
+      't.conf:11:3: warning: mcast_dst_ip: (VI_2) multicast destination specified with unicast - ignoring',
+      't.conf:12:3: warning: use_vmac: (VI_2) unicast with use_vmac requires vmac_xmit_base - setting',
     ],
   },
   {
@@ -251,8 +251,8 @@ const bad: { name: string; body: string; problems: string[] }[] = [
     problems: [
       't.conf:4:16: error: use_vmac: VMAC MAC address is multicast 01:00:00:00:00:01',
       't.conf:11:16: error: use_vmac: VMAC MAC address not allowed to be RFC5798 address (00:00:5e:00:01:02)',
-      't.conf:18:3: error: promote_secondaries: (VI_3) promote_secondaries is automatically set for vmacs',
-      't.conf:17:3: error: use_vmac: (VI_3) VRRP instance VI_1 is already using vm1',
+      't.conf:18:3: warning: promote_secondaries: (VI_3) promote_secondaries is automatically set for vmacs - ignoring',
+      't.conf:17:3: warning: use_vmac: (VI_3) VRRP instance VI_1 is already using vm1 - ignoring name',
     ],
   },
   {
@@ -280,12 +280,12 @@ const bad: { name: string; body: string; problems: string[] }[] = [
 ];
 
 for (const c of bad) {
-  test(`vrrp_instance rejected: ${c.name}`, () => {
+  test(`vrrp_instance diagnostics: ${c.name}`, () => {
     assert.deepEqual(compile(c.body).problems, c.problems);
   });
 }
 
-test('vrrp_instance: strict mode (global vrrp_strict) refuses what the man page lists', () => {
+test('vrrp_instance: strict mode (global vrrp_strict) corrects what the man page lists, as keepalived does', () => {
   const r = compile(`global_defs {
   vrrp_strict
 }
@@ -319,20 +319,20 @@ vrrp_instance VI_6 {
   priority 255
 }`);
   assert.deepEqual(r.problems, [
-    't.conf:5:3: error: state: (VI_1) State MASTER must match being address owner (strict mode)',
-    't.conf:9:3: error: preempt_delay: (VI_1) preempt delay will not work with initial state MASTER',
-    't.conf:9:3: error: preempt_delay: (VI_1) preempt_delay is incompatible with strict mode',
-    't.conf:14:3: error: accept: (VI_1) accept mode for VRRP version 2 does not comply with RFC3768 (strict mode)',
+    't.conf:5:3: warning: state: (VI_1) State MASTER must match being address owner',
     't.conf:19:3: error: unicast_peer: (VI_1) Unicast peers are not supported in strict mode',
-    't.conf:22:3: error: use_vmac: (VI_1) cannot specify MAC address with strict mode',
-    't.conf:23:3: error: vmac_xmit_base: (VI_1) xmit_base is incompatible with strict mode',
-    't.conf:15:3: error: authentication: (VI_1) Strict mode does not support authentication',
-    't.conf:12:3: error: garp_lower_prio_repeat: (VI_1) Strict mode requires no repeat garps',
-    't.conf:10:3: error: lower_prio_no_advert: (VI_1) Strict mode requires no lower priority advert',
-    't.conf:11:3: error: higher_prio_send_advert: (VI_1) strict mode requires higher_prio_send_advert to be clear',
-    't.conf:13:3: error: down_timer_adverts: (VI_1) down_timer_adverts is incompatible with strict mode',
+    't.conf:22:3: warning: use_vmac: (VI_1) cannot specify MAC address with strict mode - clearing',
+    't.conf:23:3: warning: vmac_xmit_base: (VI_1) xmit_base is incompatible with strict mode - resetting',
+    't.conf:15:3: warning: authentication: (VI_1) Strict mode does not support authentication. Ignoring.',
+    // The state is BACKUP by now, so only the strict rule resets preempt_delay (keepalived's order).
+    't.conf:9:3: warning: preempt_delay: (VI_1) preempt_delay is incompatible with strict mode - resetting',
+    't.conf:14:3: warning: accept: (VI_1) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting',
+    't.conf:13:3: warning: down_timer_adverts: (VI_1) down_timer_adverts is incompatible with strict mode - resetting',
+    't.conf:12:3: warning: garp_lower_prio_repeat: (VI_1) Strict mode requires no repeat garps. resetting',
+    't.conf:10:3: warning: lower_prio_no_advert: (VI_1) Strict mode requires no lower priority advert. resetting',
+    't.conf:11:3: warning: higher_prio_send_advert: (VI_1) strict mode requires higher_prio_send_advert to be clear. resetting',
+    't.conf:29:23: warning: virtual_ipaddress: (VI_6) the first IPv6 VIP address must be link local',
     't.conf:30:3: error: owner_ignore_adverts: (VI_6) strict_mode with priority 255 requires owner_ignore_adverts',
-    't.conf:29:23: error: virtual_ipaddress: (VI_6) the first IPv6 VIP address must be link local',
   ]);
 });
 

@@ -27,7 +27,7 @@ test('track_file: problems', () => {
     "t.conf:2:10: error: weight: number '255' outside range [-254, 254]",
     "t.conf:3:13: error: init_file: number '300' outside range [-254, 254]",
     't.conf:4:13: error: init_file: Unknown track file init option x (expected VALUE and/or overwrite)',
-    't.conf:1:1: error: track_file: No file set for track_file tf',
+    't.conf:1:1: warning: track_file: No file set for track_file tf - ignoring',
     't.conf:8:3: error: file: File already set for track file tf2',
   ]);
 });
@@ -56,7 +56,7 @@ test('vrrp_track_process: problems', () => {
   assert.deepEqual(r.problems, [
     't.conf:4:15: error: param_match: Invalid param_match type exact (expected initial|partial)',
     "t.conf:5:9: error: delay: number '0' outside range [0.000001, 3600] seconds",
-    "t.conf:1:1: error: vrrp_track_process: track process 'p' process name not specified",
+    "t.conf:1:1: warning: vrrp_track_process: track process 'p' process name not specified - removing",
     't.conf:2:3: error: quorum: Quorum (5) is greater than quorum_max (3)',
     't.conf:9:3: error: process: Process already set for track process q',
     't.conf:11:3: error: quorum_max: quorum_max is less than quorum',
@@ -75,17 +75,18 @@ test('tracker lists: weights, ranges, duplicates and references', () => {
     't.conf:11:10: error: track_interface: unknown track_interface eth3 option bogus (expected weight)',
     't.conf:13:5: error: track_interface: duplicate track_interface eth3',
     't.conf:26:20: error: track_bfd: unknown track_bfd bfd1 weight option sideways (expected reverse|noreverse)',
-    't.conf:17:5: error: track_script: (VI_1) track script missing not found',
-    't.conf:20:5: error: track_file: (VI_1) track file nofile not found',
-    't.conf:23:5: error: track_process: (VI_1) track process noproc not found',
+    't.conf:17:5: warning: track_script: (VI_1) track script missing not found, ignoring...',
+    't.conf:20:5: warning: track_file: (VI_1) track file nofile not found, ignoring...',
+    't.conf:23:5: warning: track_process: (VI_1) track process noproc not found, ignoring...',
     // bfd3 only sends its events to the checker process.
-    't.conf:28:5: error: track_bfd: (VI_1) track bfd bfd3 not found',
+    't.conf:28:5: warning: track_bfd: (VI_1) track bfd bfd3 not found, ignoring...',
   ]);
   const v = r.config.vrrpInstances[0]!;
   assert.deepEqual(v.trackInterfaces, [{ name: 'eth3', weight: 0, reverse: false }]);
   assert.deepEqual(v.trackScripts[0], { name: 'chk', weight: -253, reverse: false });
   // An unweighted track_bfd takes the bfd_instance's weight and direction.
-  assert.deepEqual(v.trackBfds, [{ name: 'bfd2', weight: 7, reverse: true }, { name: 'bfd3' }]);
+  assert.deepEqual(v.trackBfds, [{ name: 'bfd2', weight: 7, reverse: true }], 'bfd3 is dropped, as keepalived ignores it');
+  assert.deepEqual([v.trackScripts.length, v.trackFiles.length, v.trackProcesses.length], [1, 0, 0], 'references not found are dropped');
 });
 
 test('vrrp_sync_group: model, tracker inheritance and notify_priority_changes to members', () => {
@@ -126,15 +127,15 @@ test('vrrp_sync_group: membership and weight rules', () => {
       vi('VI_3', 3, '  track_interface { eth4 weight 2 }\n'),
   );
   assert.deepEqual(r.problems, [
-    't.conf:12:1: error: vrrp_sync_group: Sync group G3 has no virtual router(s)',
+    't.conf:12:1: warning: vrrp_sync_group: Sync group G3 has no virtual router(s). removing',
     't.conf:16:3: error: group: Group list already specified for sync group G4',
     't.conf:17:3: warning: global_tracking: (G4) global_tracking is deprecated. Use track_interface/script/file on the sync group',
-    't.conf:6:3: error: vrrp_sync_group: Sync group G1 has some member(s) as address owner and some not as address owner. This won\'t work.',
-    "t.conf:7:18: error: track_script: (G1) Cannot have weighted track_script 'chk' with member VI_1 having priority 255",
-    't.conf:10:3: error: vrrp_sync_group: Virtual router VI_2 cannot exist in more than one sync group (G1 and G2)',
-    "t.conf:10:3: error: vrrp_sync_group: Virtual router VI_9 specified in sync group G2 doesn't exist",
+    't.conf:6:3: warning: vrrp_sync_group: Sync group G1 has some member(s) as address owner and some not as address owner. This won\'t work.',
+    "t.conf:7:18: warning: track_script: (G1) Cannot have weighted track script 'chk' with member having priority 255 - clearing weight",
+    't.conf:10:3: warning: vrrp_sync_group: Virtual router VI_2 cannot exist in more than one sync group; ignoring G2',
+    "t.conf:10:3: warning: vrrp_sync_group: Virtual router VI_9 specified in sync group G2 doesn't exist - ignoring",
     "t.conf:15:3: warning: vrrp_sync_group: Sync group G4 has only 1 virtual router(s) - this probably isn't what you want",
-    't.conf:25:18: error: track_script: (VI_1) weighted track_script chk (weight 10) is not allowed for a sync group member; use weight 0 or sync_group_tracking_weight',
+    't.conf:25:18: warning: track_script: (VI_1) ignoring tracked script chk with weights due to SYNC group',
   ]);
 });
 

@@ -95,7 +95,7 @@ export function instance(name: string, body: string): string {
   return `vrrp_instance ${name} {\n${body}\n}\n`;
 }
 
-/** Compiles text whatever the compiler says (for keepalived's own fixes, which the compiler calls errors). */
+/** Compiles text whatever the compiler says (errors included), for models the plan must still cope with. */
 export function compiledAnyway(text: string): Config {
   return compileText(text, 'keepalived.conf').config;
 }
