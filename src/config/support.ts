@@ -43,6 +43,9 @@ const SUPPORTED: Readonly<Record<string, readonly string[]>> = {
     'vrrp_garp_master_delay', 'vrrp_garp_master_repeat', 'vrrp_garp_master_refresh', 'vrrp_garp_master_refresh_repeat',
     'vrrp_garp_lower_prio_delay', 'vrrp_garp_lower_prio_repeat', 'vrrp_garp_interval', 'vrrp_gna_interval',
     'vrrp_min_garp', 'vrrp_garp_extra_if', 'vmac_prefix', 'nftables', 'nftables_priority', 'nftables_counters',
+    // socket receive buffers of the VRRP child (netlink, proc connector, VRRP receive sockets)
+    'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force', 'vrrp_netlink_monitor_rcv_bufs', 'vrrp_netlink_monitor_rcv_bufs_force',
+    'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force', 'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier',
   ],
   vrrp_script: ['script', 'interval', 'timeout', 'weight', 'rise', 'fall', 'user', 'init_fail'],
   track_file: ['file', 'weight', 'init_file'],
@@ -61,6 +64,7 @@ const SUPPORTED: Readonly<Record<string, readonly string[]>> = {
     'version', 'strict_mode', 'accept', 'no_accept', 'skip_check_adv_addr', 'dont_track_primary', 'kernel_rx_buf_size',
     'notify_priority_changes', 'garp_master_delay', 'garp_master_repeat', 'garp_master_refresh', 'garp_master_refresh_repeat',
     'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'garp_extra_if', 'down_timer_adverts', 'lower_prio_no_advert', 'higher_prio_send_advert',
+    'promote_secondaries',
   ],
   authentication: ['auth_type', 'auth_pass'],
   garp_group: ['garp_interval', 'gna_interval', 'interface', 'interfaces'],

@@ -82,9 +82,9 @@ export const netlinkArea = defineGlobalArea<NetlinkGlobals>({
     vrrpRxBufsMultiplier: 3,
   }),
   keywords: [
-    k.scalar('vrrp_netlink_cmd_rcv_bufs', bytes, 'vrrpNetlinkCmdRcvBufBytes', { tag: 'RARE', doc: "Receive buffer (bytes) of the VRRP process's netlink command socket.", default: '0 (64 KiB)' }),
+    k.scalar('vrrp_netlink_cmd_rcv_bufs', bytes, 'vrrpNetlinkCmdRcvBufBytes', { tag: 'RARE', doc: "Receive buffer (bytes) of the VRRP process's netlink command socket.", default: '0 (keepalived 64 KiB; keepalived-ts 1 MiB, forced when allowed)' }),
     k.flag('vrrp_netlink_cmd_rcv_bufs_force', 'vrrpNetlinkCmdRcvBufForce', { tag: 'RARE', doc: 'Set that buffer with SO_RCVBUFFORCE (may exceed rmem_max).' }),
-    k.scalar('vrrp_netlink_monitor_rcv_bufs', bytes, 'vrrpNetlinkMonitorRcvBufBytes', { tag: 'RARE', doc: "Receive buffer (bytes) of the VRRP process's netlink monitor socket.", default: '0 (64 KiB)' }),
+    k.scalar('vrrp_netlink_monitor_rcv_bufs', bytes, 'vrrpNetlinkMonitorRcvBufBytes', { tag: 'RARE', doc: "Receive buffer (bytes) of the VRRP process's netlink monitor sockets.", default: '0 (keepalived 64 KiB; keepalived-ts 4 MiB, forced when allowed)' }),
     k.flag('vrrp_netlink_monitor_rcv_bufs_force', 'vrrpNetlinkMonitorRcvBufForce', { tag: 'RARE', doc: 'Set that buffer with SO_RCVBUFFORCE (may exceed rmem_max).' }),
     k.scalar('lvs_netlink_cmd_rcv_bufs', bytes, 'lvsNetlinkCmdRcvBufBytes', { tag: 'RARE', doc: "Receive buffer (bytes) of the checker process's netlink command socket.", default: '0 (64 KiB)' }),
     k.flag('lvs_netlink_cmd_rcv_bufs_force', 'lvsNetlinkCmdRcvBufForce', { tag: 'RARE', doc: 'Set that buffer with SO_RCVBUFFORCE (may exceed rmem_max).' }),

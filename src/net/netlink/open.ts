@@ -19,22 +19,30 @@ import { NetlinkMonitor } from './monitor.js';
 import { RequestEngine, type RequestEngineOptions } from './request-engine.js';
 import { Rtnl } from './rtnl/client.js';
 import { RTNLGRP } from './rtnl/constants.js';
-import { openNetlinkSocket } from './socket-transport.js';
+import { openNetlinkSocket, type ReceiveBufferMode } from './socket-transport.js';
 
 export interface OpenOptions extends RequestEngineOptions {
-  /** Receive queue to request, bytes (SO_RCVBUFFORCE). */
+  /** Receive queue to request, bytes (SO_RCVBUFFORCE unless receiveBufferMode is 'plain'). */
   readonly receiveBufferBytes?: number;
+  readonly receiveBufferMode?: ReceiveBufferMode;
+}
+
+function bufferOptions(options: OpenOptions, defaultBytes: number): { receiveBufferBytes: number; receiveBufferMode?: ReceiveBufferMode } {
+  return {
+    receiveBufferBytes: options.receiveBufferBytes ?? defaultBytes,
+    ...(options.receiveBufferMode !== undefined ? { receiveBufferMode: options.receiveBufferMode } : {}),
+  };
 }
 
 export function openRtnl(options: OpenOptions = {}): Rtnl {
-  const transport = openNetlinkSocket({ protocol: NETLINK_ROUTE, receiveBufferBytes: options.receiveBufferBytes ?? 1 << 20 });
+  const transport = openNetlinkSocket({ protocol: NETLINK_ROUTE, ...bufferOptions(options, 1 << 20) });
   return new Rtnl(new RequestEngine(transport, options));
 }
 
 export function openRtnlMonitor(groups: readonly number[], options: OpenOptions = {}): NetlinkMonitor {
   // Monitors get a bigger queue: events arrive in storms (a link going down takes its
   // addresses and routes with it) and every lost one costs a full re-read.
-  const transport = openNetlinkSocket({ protocol: NETLINK_ROUTE, groups, receiveBufferBytes: options.receiveBufferBytes ?? 4 << 20 });
+  const transport = openNetlinkSocket({ protocol: NETLINK_ROUTE, groups, ...bufferOptions(options, 4 << 20) });
   return new NetlinkMonitor(transport, options);
 }
 
@@ -51,6 +59,6 @@ export async function openInterfaceTable(options: OpenOptions = {}): Promise<Int
 }
 
 export function openGenericNetlink(options: OpenOptions = {}): GenericNetlink {
-  const transport = openNetlinkSocket({ protocol: NETLINK_GENERIC, receiveBufferBytes: options.receiveBufferBytes ?? 1 << 20 });
+  const transport = openNetlinkSocket({ protocol: NETLINK_GENERIC, ...bufferOptions(options, 1 << 20) });
   return new GenericNetlink(new RequestEngine(transport, options));
 }

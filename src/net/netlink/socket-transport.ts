@@ -9,6 +9,8 @@
  * - A large receive queue (SO_RCVBUFFORCE, falling back to SO_RCVBUF without
  *   CAP_NET_ADMIN): the request engine sizes its ACK window from what the kernel
  *   grants, and a monitor survives event storms longer before it has to resync.
+ *   keepalived's *_netlink_*_rcv_bufs without `_force` ask for the plain SO_RCVBUF
+ *   only (mode 'plain'), which net.core.rmem_max caps.
  * - Multicast groups by NETLINK_ADD_MEMBERSHIP, which, unlike the bind() bitmask,
  *   reaches groups above 32.
  *
@@ -29,9 +31,16 @@ export interface NetlinkSocketOptions {
   readonly groups?: readonly number[];
   /** Receive queue to ask for, bytes; the kernel reports (and grants) twice this. Default 1 MiB. */
   readonly receiveBufferBytes?: number;
+  /**
+   * 'force' (default): SO_RCVBUFFORCE, which may exceed net.core.rmem_max, falling back to
+   * SO_RCVBUF without CAP_NET_ADMIN. 'plain': SO_RCVBUF only, capped by rmem_max.
+   */
+  readonly receiveBufferMode?: ReceiveBufferMode;
   /** Largest datagram read whole, bytes. Default 64 KiB (the kernel's dump skbs stay below 32 KiB). */
   readonly maxDatagramBytes?: number;
 }
+
+export type ReceiveBufferMode = 'force' | 'plain';
 
 export interface NetlinkSocketStats {
   truncated: number;
@@ -54,11 +63,15 @@ class SocketTransport implements NetlinkTransport {
       socket.setOption(SOL_NETLINK, NetlinkSockOpt.EXT_ACK, 1);
       socket.setOption(SOL_NETLINK, NetlinkSockOpt.CAP_ACK, 1);
       const wanted = options.receiveBufferBytes ?? 1 << 20;
-      try {
-        socket.setOption(SOL_SOCKET, SO_RCVBUFFORCE, wanted);
-      } catch {
-        // Without CAP_NET_ADMIN: the plain option, capped by net.core.rmem_max.
+      if (options.receiveBufferMode === 'plain') {
         socket.setOption(SOL_SOCKET, SO_RCVBUF, wanted);
+      } else {
+        try {
+          socket.setOption(SOL_SOCKET, SO_RCVBUFFORCE, wanted);
+        } catch {
+          // Without CAP_NET_ADMIN: the plain option, capped by net.core.rmem_max.
+          socket.setOption(SOL_SOCKET, SO_RCVBUF, wanted);
+        }
       }
       socket.bind(sockaddrNl(0, 0));
       for (const group of options.groups ?? []) socket.setOption(SOL_NETLINK, NetlinkSockOpt.ADD_MEMBERSHIP, group);

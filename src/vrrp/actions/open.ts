@@ -9,7 +9,7 @@
  */
 
 import { NeighbourAnnouncer } from '../../net/announce.js';
-import { openInterfaceTable, openRtnl, openRtnlMonitor, type InterfaceTable, type Rtnl } from '../../net/netlink/index.js';
+import { openInterfaceTable, openRtnl, openRtnlMonitor, type InterfaceTable, type OpenOptions, type Rtnl } from '../../net/netlink/index.js';
 import { NftRunner, nftProcess, type NftProcessOptions } from '../firewall/nft-runner.js';
 import { VrrpFirewall, type VrrpFirewallOptions } from '../firewall/vrrp-firewall.js';
 import { procSysctl } from '../vmac/sysctl.js';
@@ -23,6 +23,8 @@ export interface OpenVrrpActionsOptions extends VrrpActionsOptions {
   /** nftables for no_accept and VMACs; `false` = none (no_accept then not enforced). */
   readonly firewall?: (VrrpFirewallOptions & NftProcessOptions) | false;
   readonly log?: (message: string) => void;
+  /** Queue sizes of the request socket and of the monitors (vrrp_netlink_*_rcv_bufs). */
+  readonly netlink?: { readonly command?: OpenOptions; readonly monitor?: OpenOptions };
 }
 
 export interface OpenedVrrpActions {
@@ -36,9 +38,9 @@ export interface OpenedVrrpActions {
 export async function openVrrpActions(options: OpenVrrpActionsOptions = {}): Promise<OpenedVrrpActions> {
   const opened: { close(): void }[] = [];
   try {
-    const rtnl = options.rtnl ?? remember(opened, openRtnl());
-    const interfaces = options.interfaces ?? remember(opened, await openInterfaceTable());
-    const routeMonitor = remember(opened, openRtnlMonitor(NetWatch.groups));
+    const rtnl = options.rtnl ?? remember(opened, openRtnl(options.netlink?.command));
+    const interfaces = options.interfaces ?? remember(opened, await openInterfaceTable(options.netlink?.monitor));
+    const routeMonitor = remember(opened, openRtnlMonitor(NetWatch.groups, options.netlink?.monitor));
     const announcer = remember(opened, new NeighbourAnnouncer());
     announcer.prepare();
     const fw = options.firewall;

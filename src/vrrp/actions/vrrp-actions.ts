@@ -28,6 +28,7 @@ import { NetObjectSet, NetWatch, type ApplyReport, type InstanceNetConfig, type 
 import type { Clock, GarpTimings, IpFamily, RouteEntry, RuleEntry, VipSpec } from './types.js';
 import type { VrrpFirewall } from '../firewall/vrrp-firewall.js';
 import type { SysctlPort } from '../vmac/sysctl.js';
+import { PromoteSecondaries } from './promote-secondaries.js';
 import { VmacManager, type VmacHandle, type VmacInterfacesPort, type VmacRtnlPort } from '../vmac/vmac-manager.js';
 import { vmacName, type VmacSpec } from '../vmac/vmac-plan.js';
 
@@ -52,6 +53,8 @@ export interface InstanceDefinition {
   /** The vrrp_sync_group it belongs to: a lower-priority advert heard by one member makes
    *  every MASTER member with garp_lower_prio_repeat send its bursts (keepalived). */
   readonly syncGroup?: string;
+  /** promote_secondaries: net.ipv4.conf.<interface>.promote_secondaries = 1 while registered. */
+  readonly promoteSecondaries?: boolean;
 }
 
 export interface VrrpActionsServices {
@@ -77,6 +80,8 @@ interface Registered {
   readonly actions: InstanceActions;
   readonly vmac: VmacHandle | undefined;
   readonly syncGroup: string | undefined;
+  /** The interface this instance holds promote_secondaries on. */
+  readonly promoteOn: string | undefined;
 }
 
 export class VrrpActions {
@@ -84,6 +89,7 @@ export class VrrpActions {
   readonly watch: NetWatch;
   readonly vmacs: VmacManager;
   readonly announce: AnnounceSinkHandle;
+  readonly promote: PromoteSecondaries;
   readonly #services: VrrpActionsServices;
   readonly #options: VrrpActionsOptions;
   readonly #instances = new Map<string, Registered>();
@@ -106,6 +112,7 @@ export class VrrpActions {
     });
     this.pacer = new GarpPacer(services.clock, this.announce.sink, pacingPolicy(options.pacing ?? {}, (dev) => this.#baseOf(dev)));
     this.watch = new NetWatch(services.interfaces, services.routeMonitor);
+    this.promote = new PromoteSecondaries(services.sysctl, (message) => log?.(message));
   }
 
   /** static_ipaddress / static_routes / static_rules: installed now, reinstated when deleted. */
@@ -177,7 +184,10 @@ export class VrrpActions {
       await this.vmacs.release(vmac);
       vmac = undefined;
     }
-    return this.#register(def, vmac);
+    const actions = await this.#register(def, vmac);
+    // After the new registration took its hold, so a kept setting is not switched off and on.
+    if (reg.promoteOn !== undefined) await this.promote.release(reg.promoteOn);
+    return actions;
   }
 
   async #register(def: InstanceDefinition, kept: VmacHandle | undefined): Promise<InstanceActions> {
@@ -206,7 +216,10 @@ export class VrrpActions {
     actions.on('untrackedRemoval', (r) => this.#log(`(${def.name}) ${describeItem(r.item)} was deleted (no_track: ignored)`));
     actions.on('error', (err) => this.#log(`(${def.name}) ${err.message}`));
     this.watch.add(net);
-    this.#instances.set(def.name, { actions, vmac, syncGroup: def.syncGroup });
+    // A VMAC has promote_secondaries set by the VMAC code (keepalived ignores the keyword there).
+    const promoteOn = def.promoteSecondaries && !def.vmac && def.interface !== undefined ? def.interface : undefined;
+    if (promoteOn !== undefined) await this.promote.acquire(promoteOn);
+    this.#instances.set(def.name, { actions, vmac, syncGroup: def.syncGroup, promoteOn });
     actions.on('lowerPriorityAdvert', () => {
       if (def.syncGroup === undefined) return;
       for (const [name, other] of this.#instances) {
@@ -238,6 +251,7 @@ export class VrrpActions {
     await reg.actions.settled();
     this.watch.delete(reg.actions.net);
     this.#services.firewall?.removeInstance(name);
+    if (reg.promoteOn !== undefined) await this.promote.release(reg.promoteOn);
     if (reg.vmac) {
       this.#services.firewall?.removeVmac(reg.vmac.name);
       await this.vmacs.release(reg.vmac);
@@ -259,7 +273,10 @@ export class VrrpActions {
       this.watch.delete(this.#statics);
       this.#statics = undefined;
     }
-    for (const reg of this.#instances.values()) this.watch.delete(reg.actions.net);
+    for (const reg of this.#instances.values()) {
+      this.watch.delete(reg.actions.net);
+      if (reg.promoteOn !== undefined) await this.promote.release(reg.promoteOn);
+    }
     this.#instances.clear();
     this.pacer.close();
     // With -V the VIPs stay, and so must the VMACs they live on.

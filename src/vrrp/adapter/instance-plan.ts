@@ -37,6 +37,7 @@ import type { InstanceParams } from '../fsm/types.js';
 import { roundAdvertInterval, type AdvertAuth } from '../packet/index.js';
 import type { PlanContext } from './context.js';
 import { routeEntry, ruleEntry, vipSpec } from './net-entries.js';
+import { receiveBufferShare } from './socket-buffers.js';
 import type { AdvertTransport, PlannedInstance } from './types.js';
 
 const PRIO_OWNER = 255;
@@ -104,7 +105,6 @@ function unsupported(ctx: PlanContext, v: VrrpInstance): void {
   if (v.trackSrcIp) ctx.warning(`${who} track_src_ip ${not} - the source address is not tracked`, 'track_src_ip');
   if (v.linkbeatUsePolling) ctx.warning(`${who} linkbeat_use_polling ${not} - link state comes from netlink`, 'linkbeat_use_polling');
   if (v.lvsSyncDaemonInterface !== undefined) ctx.warning(`${who} lvs_sync_daemon_interface ${not} - ignored`, 'lvs_sync_daemon_interface');
-  if (v.promoteSecondaries) ctx.warning(`${who} promote_secondaries ${not} on a base interface - ignored`, 'promote_secondaries');
   if (v.unicastChecksumCompat === 'old') ctx.warning(`${who} old_unicast_checksum ${not} - RFC checksums are sent`, 'old_unicast_checksum');
   if (v.ownerIgnoreAdverts) ctx.notice(`${who} owner_ignore_adverts ${not} - received adverts are processed`, 'owner_ignore_adverts');
 }
@@ -205,6 +205,8 @@ export function planInstance(ctx: PlanContext, v: VrrpInstance, syncGroup: strin
   if (unicast && v.unicastTtl !== undefined) transport.unicastTtl = v.unicastTtl;
   if (vmac !== undefined) transport.vmacName = vmac;
   if (v.kernelRxBufSize !== undefined) transport.kernelRxBufSize = v.kernelRxBufSize;
+  const share = receiveBufferShare(ctx.global, v.kernelRxBufSize, { family, version, addressCount: vips.length, ah: e.auth.type === 'ah' });
+  if (share) transport.receiveBuffer = share;
 
   const definition: Mutable<InstanceDefinition> = {
     name: v.name,
@@ -229,6 +231,8 @@ export function planInstance(ctx: PlanContext, v: VrrpInstance, syncGroup: strin
   };
   if (v.interface !== undefined) definition.interface = v.interface;
   if (syncGroup !== undefined) definition.syncGroup = syncGroup;
+  // keepalived ignores it with a VMAC (set there anyway); the compiler warned already.
+  if (v.promoteSecondaries && !v.vmac && v.interface !== undefined) definition.promoteSecondaries = true;
   if (v.vmac) {
     definition.vmac = {
       ...(v.vmac.ifname !== undefined ? { name: v.vmac.ifname } : {}),

@@ -39,6 +39,7 @@ import type { NotifyScripts, NotifySpec } from '../notify/dispatcher.js';
 import type { FifoSpec } from '../notify/fifo.js';
 import { PlanContext, userSpec } from './context.js';
 import { instanceVmacName, planInstance } from './instance-plan.js';
+import { planNetlinkBuffers } from './socket-buffers.js';
 import { routeEntry, ruleEntry, vipSpec } from './net-entries.js';
 import { planTracking } from './trackers-plan.js';
 import type { PlanEnvironment, PlanResult, PlannedInstance, PlannedNotify, PlannedSocket, PlannedSyncGroup, StaticTrackGroup, VrrpPlan } from './types.js';
@@ -221,6 +222,7 @@ export function planVrrp(config: Config, env: PlanEnvironment): PlanResult {
       ...(g.nftables !== undefined ? { firewall: { table: g.nftables, priority: g.nftablesPriority, counters: g.nftablesCounters } } : {}),
     },
     sockets: sockets(planned),
+    netlink: planNetlinkBuffers(g),
     runtime: {
       startupDelayMs: g.vrrpStartupDelayMs,
       logUnknownVrids: g.logUnknownVrids,

@@ -28,6 +28,8 @@ import type { TrackFileSpec } from '../track/file.js';
 import type { TrackProcessSpec } from '../track/process-match.js';
 import type { TrackInterfaceSpec } from '../track/interface.js';
 import type { InstanceTrackingSpec, SyncGroupTrackingSpec } from '../track/resolve.js';
+import type { ReceiveBufferShare } from '../io/types.js';
+import type { NetlinkBuffers } from './socket-buffers.js';
 
 // --- the host ------------------------------------------------------------------------------
 
@@ -102,6 +104,8 @@ export interface AdvertTransport {
    */
   readonly vmacName?: string;
   readonly kernelRxBufSize?: number;
+  /** This instance's share of its receive socket's SO_RCVBUF (socket-buffers.ts). */
+  readonly receiveBuffer?: ReceiveBufferShare;
 }
 
 export interface PlannedInstance {
@@ -167,6 +171,8 @@ export interface VrrpPlan {
   /** VrrpActions options: VMAC name prefix, GARP/NA pacing, the nftables table. */
   readonly actions: { readonly vmacPrefix: string; readonly pacing: PacingSettings; readonly firewall?: VrrpFirewallOptions };
   readonly sockets: readonly PlannedSocket[];
+  /** Configured receive queues of the child's netlink sockets (socket-buffers.ts). */
+  readonly netlink: NetlinkBuffers;
   readonly runtime: {
     /** vrrp_startup_delay, ms. */
     readonly startupDelayMs: number;

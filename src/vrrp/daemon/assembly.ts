@@ -29,6 +29,7 @@ import { openInterfaceTable, type InterfaceTable } from '../../net/netlink/index
 import type { ChildSettings } from '../../supervisor/ipc.js';
 import { ChildStartError } from '../../supervisor/subsystem.js';
 import { interfaceTableFacts, planVrrp, stableKey, systemPlanEnvironment, type KeptInstance, type VrrpPlan } from '../adapter/index.js';
+import { netlinkOpenOptions, planNetlinkBuffers } from '../adapter/socket-buffers.js';
 import { openVrrpActions, type InstanceActions, type OpenedVrrpActions, type VrrpActions, type VrrpFirewallOptions } from '../actions/index.js';
 import type { LinkRef } from '../io/index.js';
 import { AlertRecorder, NotifyDispatcher, NotifyFifo, type FifoSpec } from '../notify/index.js';
@@ -105,9 +106,11 @@ export interface OpenProcessInput {
 /** Opens the interface table and plans; then the actions layer with the statics installed. */
 export async function openVrrpProcess(config: Config, input: OpenProcessInput): Promise<{ process: VrrpProcess; plan: VrrpPlan }> {
   const startedAtMs = performance.now();
+  // Needed before the plan, which reads the interface table.
+  const buffers = planNetlinkBuffers(config.global);
   let table: InterfaceTable;
   try {
-    table = await openInterfaceTable();
+    table = await openInterfaceTable(netlinkOpenOptions(buffers.monitor));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ChildStartError(`VRRP child: cannot read the interfaces over netlink (${(err as Error).message})`, code === 'EPERM' || code === 'EACCES' ? 4 : 1);
@@ -129,6 +132,7 @@ export async function openVrrpProcess(config: Config, input: OpenProcessInput): 
       pacing: plan.actions.pacing,
       vmacPrefix: plan.actions.vmacPrefix,
       firewall,
+      netlink: { command: netlinkOpenOptions(buffers.command), monitor: netlinkOpenOptions(buffers.monitor) },
       log: (message) => {
         // keepalived 2.2.7 says this only with -D (vrrp.c vrrp_send_update).
         if (!input.settings.logDetail && / Sending\/queueing (gratuitous ARPs|Unsolicited Neighbour Adverts) on /.test(message)) return;

@@ -376,6 +376,7 @@ export class Generation {
         ...(t.unicastTtl !== undefined ? { unicastTtl: t.unicastTtl } : {}),
         unicastFaultNoPeer: t.unicastFaultNoPeer,
         ...(t.kernelRxBufSize !== undefined ? { kernelRxBufSize: t.kernelRxBufSize } : {}),
+        ...(t.receiveBuffer !== undefined ? { receiveBuffer: t.receiveBuffer } : {}),
       },
     };
   }

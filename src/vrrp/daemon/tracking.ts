@@ -29,7 +29,7 @@ import type { ScriptRunner } from '../../core/scripts/runner.js';
 import type { VrrpPlan, VrrpPlanDiff } from '../adapter/index.js';
 import type { VrrpInstance } from '../fsm/instance.js';
 import {
-  BfdHook, InterfaceTableLinks, InterfaceTracker, PriorityCalculator, ProcessMonitor, TrackFileTracker, TrackerSetupError, VrrpScriptTracker,
+  BfdHook, InterfaceTableLinks, InterfaceTracker, PriorityCalculator, ProcessMonitor, TrackFileTracker, type ProcessMonitorOptions, TrackerSetupError, VrrpScriptTracker,
   resolveTracking, type LinkTable, type Tracker, type TrackerChange, type TrackingResolution, type TrackingResult, type TrackingUpdate,
 } from '../track/index.js';
 
@@ -84,7 +84,7 @@ export class Tracking {
     const processesUnchanged = processDiff !== undefined && processDiff.added.length + processDiff.removed.length + processDiff.changed.length === 0;
     if (plan.trackers.processes.length > 0) {
       const inherited = before && processesUnchanged ? before.#takeProcesses() : undefined;
-      this.processes = inherited ?? new ProcessMonitor(plan.trackers.processes, deps.log);
+      this.processes = inherited ?? new ProcessMonitor(plan.trackers.processes, deps.log, processMonitorOptions(plan));
       this.#processesInherited = inherited !== undefined;
       for (const t of this.processes.trackers.values()) {
         this.#listen(t);
@@ -237,4 +237,10 @@ export class TrackingApplier {
       fsm.setFault(reason, false);
     }
   }
+}
+
+/** process_monitor_rcv_bufs[_force] → the proc connector socket's settings. */
+export function processMonitorOptions(plan: Pick<VrrpPlan, 'netlink'>): ProcessMonitorOptions {
+  const s = plan.netlink.processMonitor;
+  return s ? { connector: { receiveBufferBytes: s.bytes, forceReceiveBuffer: s.force } } : {};
 }

@@ -28,9 +28,10 @@ function ipFamily(family: AddressFamily): 4 | 6 {
 }
 
 /** The live netlink interface table. */
-export function interfaceTableDirectory(table: Pick<InterfaceTable, 'indexOf' | 'addresses'>): InterfaceDirectory {
+export function interfaceTableDirectory(table: Pick<InterfaceTable, 'indexOf' | 'addresses'> & Partial<Pick<InterfaceTable, 'link'>>): InterfaceDirectory {
   return {
     indexOf: (name) => table.indexOf(name),
+    mtuOf: (index) => table.link?.(index)?.mtu,
     primaryAddress(index, family) {
       const candidates = table.addresses({ index, family: ipFamily(family) });
       if (family === 'inet') return candidates.find((a) => (a.flags & IFA_F.SECONDARY) === 0)?.address;
@@ -66,9 +67,10 @@ export function systemDirectory(): InterfaceDirectory {
 }
 
 /** A fixed table, for tests and for callers that already resolved everything. */
-export function staticDirectory(links: Readonly<Record<string, { readonly index: number; readonly inet?: string; readonly inet6?: string }>>): InterfaceDirectory {
+export function staticDirectory(links: Readonly<Record<string, { readonly index: number; readonly inet?: string; readonly inet6?: string; readonly mtu?: number }>>): InterfaceDirectory {
   return {
     indexOf: (name) => links[name]?.index,
+    mtuOf: (index) => Object.values(links).find((l) => l.index === index)?.mtu,
     primaryAddress(index, family) {
       const entry = Object.values(links).find((l) => l.index === index);
       return family === 'inet' ? entry?.inet : entry?.inet6;

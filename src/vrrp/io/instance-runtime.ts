@@ -65,6 +65,10 @@ function validateTransport(spec: InstanceSpec): void {
   if (p.unicast && t.interface === undefined && t.sourceAddress === undefined) fail('unicast instances must have unicast_src_ip or interface');
   if (t.unicastTtl !== undefined && (!Number.isInteger(t.unicastTtl) || t.unicastTtl < 0 || t.unicastTtl > 255)) fail(`unicast_ttl must be 0..255, got ${t.unicastTtl}`);
   if (t.kernelRxBufSize !== undefined && (!Number.isInteger(t.kernelRxBufSize) || t.kernelRxBufSize < 0)) fail(`kernel_rx_buf_size must be a whole number of bytes, got ${t.kernelRxBufSize}`);
+  const share = t.receiveBuffer;
+  if (share && !('bytes' in share ? Number.isInteger(share.bytes) && share.bytes >= 0 : Number.isInteger(share.mtuMultiple) && share.mtuMultiple >= 1)) {
+    fail(`the receive buffer share must be whole bytes or a positive MTU multiple, got ${JSON.stringify(share)}`);
+  }
   const address = (what: string, a: string): void => {
     try {
       if (familyOf(a) !== p.family) fail(`${what} ${a} is not ${p.family}`);
@@ -256,8 +260,23 @@ export class InstanceRuntime implements VridEndpoint {
     this.fsm.setPrimaryAddress(source);
     this.#bindError = undefined;
     // attach() reports the socket's state through socketStateChanged (and may throw a VRID clash).
-    this.#socket = this.#deps.pool.attach(key, this, t.kernelRxBufSize ?? 0);
+    this.#socket = this.#deps.pool.attach(key, this, this.#receiveBufferBytes(links));
     this.sender.socket = this.#socket;
+  }
+
+  /**
+   * This instance's share of the socket's SO_RCVBUF, bytes. The MTU policy uses the MTU of
+   * the instance's own interface (its VMAC if it has one), as keepalived's vrrp->ifp; an
+   * instance without an interface adds nothing then.
+   */
+  #receiveBufferBytes(links: InstanceLinks): number {
+    const t = this.#spec.transport;
+    const share = t.receiveBuffer ?? (t.kernelRxBufSize ? { bytes: t.kernelRxBufSize } : undefined);
+    if (!share) return 0;
+    if ('bytes' in share) return share.bytes;
+    const own = links.vmac ?? links.configured;
+    const mtu = own ? this.#deps.directory.mtuOf?.(own.index) : undefined;
+    return mtu === undefined ? 0 : share.mtuMultiple * mtu;
   }
 
   #bindFailed(detail: string): void {

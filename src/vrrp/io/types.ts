@@ -65,7 +65,15 @@ export interface TransportSpec {
   readonly unicastFaultNoPeer?: boolean;
   /** kernel_rx_buf_size, bytes: added to the shared receive socket's SO_RCVBUF. */
   readonly kernelRxBufSize?: number;
+  /**
+   * The instance's share of its receive socket's SO_RCVBUF (kernel_rx_buf_size or
+   * vrrp_rx_bufs_policy, adapter/socket-buffers.ts); overrides kernelRxBufSize when given.
+   */
+  readonly receiveBuffer?: ReceiveBufferShare;
 }
+
+/** Bytes, or a multiple of the MTU of the instance's interface (vrrp_rx_bufs_policy MTU). */
+export type ReceiveBufferShare = { readonly bytes: number } | { readonly mtuMultiple: number };
 
 /** Everything one instance is started from. `params.unicast` chooses unicast or multicast. */
 export interface InstanceSpec {
@@ -95,6 +103,8 @@ export interface InterfaceDirectory {
   indexOf(name: string): number | undefined;
   /** keepalived's source choice: the primary IPv4 address, or the IPv6 link-local address. */
   primaryAddress(index: number, family: AddressFamily): string | undefined;
+  /** The link's MTU, bytes (for vrrp_rx_bufs_policy MTU); undefined when unknown. */
+  mtuOf?(index: number): number | undefined;
 }
 
 /** Counters of one pooled socket, for datagrams that never reached an instance's guards. */

@@ -127,3 +127,27 @@ test('shutdown: statics removed, VMACs deleted, firewall table removed', async (
   assert.equal(k.batches.filter((b) => b[0] === '192.0.2.10/32 ifindex 12').length, 2, 'the VIP of the MASTER left behind is added, then removed');
   assert.equal(nft.at(-1), 'table inet kt_unit {}\ndelete table inet kt_unit\n');
 });
+
+test('promote_secondaries: set on the interface while registered, restored on removal and at shutdown; a VMAC instance leaves it', async () => {
+  const { k, actions } = world();
+  const path = (dev: string) => `net/ipv4/conf/${dev}/promote_secondaries`;
+  await actions.addInstance(def({ name: 'A', promoteSecondaries: true }));
+  await actions.addInstance(def({ name: 'B', vrid: 52, promoteSecondaries: true }));
+  await actions.addInstance(def({ name: 'C', vrid: 53, interface: 'eth1', promoteSecondaries: true }));
+  await actions.addInstance(def({ name: 'V', vrid: 54, interface: 'eth1', vmac: {} }));
+  assert.equal(k.proc.get(path('eth0')), '1');
+  assert.equal(k.proc.get(path('eth1')), '1');
+  await actions.removeInstance('A');
+  assert.equal(k.proc.get(path('eth0')), '1', 'B still runs on eth0');
+  await actions.removeInstance('B');
+  assert.equal(k.proc.get(path('eth0')), '0');
+  // A reload that keeps the keyword does not switch it off and on again.
+  const written: string[] = [];
+  const write = k.write.bind(k);
+  k.write = async (p: string, v: string) => { written.push(`${p}=${v}`); return write(p, v); };
+  await actions.replaceInstance('C', def({ name: 'C', vrid: 53, interface: 'eth1', promoteSecondaries: true }));
+  assert.deepEqual(written, []);
+  assert.deepEqual([...actions.promote.held], [['eth1', 1]]);
+  await actions.stop();
+  assert.equal(k.proc.get(path('eth1')), '0');
+});
