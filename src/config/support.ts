@@ -64,7 +64,7 @@ const SUPPORTED: Readonly<Record<string, readonly string[]>> = {
     'version', 'strict_mode', 'accept', 'no_accept', 'skip_check_adv_addr', 'dont_track_primary', 'kernel_rx_buf_size',
     'notify_priority_changes', 'garp_master_delay', 'garp_master_repeat', 'garp_master_refresh', 'garp_master_refresh_repeat',
     'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'garp_extra_if', 'down_timer_adverts', 'lower_prio_no_advert', 'higher_prio_send_advert',
-    'promote_secondaries',
+    'promote_secondaries', 'old_unicast_checksum',
   ],
   authentication: ['auth_type', 'auth_pass'],
   garp_group: ['garp_interval', 'gna_interval', 'interface', 'interfaces'],

@@ -30,7 +30,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import {
   AUTH_AH, AUTH_NONE, AUTH_PASS, AdvertAuth, AddressFamily, AH_HEADER_LENGTH, IPPROTO_AH, IPPROTO_VRRP,
-  Ipv4Header, VRRP_AUTH_DATA_LENGTH, VRRP_HEADER_LENGTH, VRRP_TTL, VrrpHeaderFields, VrrpVersion,
+  Ipv4Header, VRRP_AUTH_DATA_LENGTH, VRRP_HEADER_LENGTH, VRRP_MULTICAST_IPV4, VRRP_TTL, VrrpHeaderFields, VrrpVersion,
   addressBytes, addressLength, ahKey, computeAdvertChecksum, computeAhIcv, decodeAh, decodeIpv4Header, formatAddress,
   isMulticast, parseAddress, passwordAuthData, readVrrpHeader, spiForSource, v3IntervalOf, vrrpMessageLength,
   wireIntervalToMs,
@@ -58,6 +58,15 @@ export interface ReceiveGuardConfig {
   /** check_unicast_src (per instance or global vrrp_check_unicast_src). */
   readonly checkUnicastSource: boolean;
   readonly v3ChecksumAsV2?: boolean;
+  /**
+   * old_unicast_checksum (keepalived ≤ 1.3.6 put the multicast group, not the unicast peer,
+   * in the VRRPv3/IPv4 pseudo-header): 'detect' (default: a unicast instance whose advert
+   * fails the RFC checksum but passes the old one switches to the old form), 'never' (no
+   * detection), 'always' (the old form from the start).
+   */
+  readonly oldUnicastChecksum?: OldUnicastChecksum;
+  /** The group the old form uses: global vrrp_mcast_group4 (default 224.0.0.18). */
+  readonly checksumGroup4?: string;
   /** 'process' (default, later keepalived) or 'drop' (keepalived 2.2.7). */
   readonly addressListMismatch?: 'process' | 'drop';
 }
@@ -74,10 +83,14 @@ export interface ReceivedPacket {
   readonly hopLimit?: number;
 }
 
+export type OldUnicastChecksum = 'detect' | 'never' | 'always';
+
 /** Instance state the guards read. */
 export interface ReceiveGuardState {
   /** The instance's AH counter: the highest sequence number sent or accepted. */
   readonly ahLastSequence: number;
+  /** The old (pre-1.3.6) VRRPv3 checksum is in use: configured, or detected earlier. */
+  readonly oldChecksum?: boolean;
   /** false for a repeat advert from the same master under skip_check_adv_addr. */
   readonly checkAddresses: boolean;
 }
@@ -101,7 +114,11 @@ export interface GuardWarning {
 }
 
 export type GuardVerdict =
-  | { readonly ok: true; readonly advert: ValidAdvert; readonly warnings: readonly GuardWarning[]; readonly ahSequence?: number }
+  | {
+    readonly ok: true; readonly advert: ValidAdvert; readonly warnings: readonly GuardWarning[]; readonly ahSequence?: number;
+    /** This advert carried the old unicast checksum: the instance switches to it (keepalived logs it once). */
+    readonly oldChecksumDetected?: boolean;
+  }
   | {
     readonly ok: false;
     readonly reason: DropReason;
@@ -127,6 +144,7 @@ interface Ctx {
   readonly ttl: number | undefined;
   readonly destination: string | undefined;
   ahSequence?: number;
+  oldChecksumDetected?: boolean;
   readonly warnings: GuardWarning[];
 }
 
@@ -281,9 +299,18 @@ const GUARDS: readonly Guard[] = [
       const family = c.cfg.family;
       if (family === 'inet6' && c.destination === undefined) return undefined;
       const msg = c.bytes.subarray(c.vrrpOffset, vrrpEnd(c));
-      const ctx = { family, source: c.ip?.source ?? c.pkt.source, destination: c.destination };
+      // keepalived ≤ 1.3.6 (vrrp.c, OLD_CHKSUM_COMPAT): the pseudo-header names the IPv4
+      // multicast group even for unicast adverts. Only the IPv4 VRRPv3 checksum has one.
+      const group = c.cfg.checksumGroup4 ?? VRRP_MULTICAST_IPV4;
+      const old = family === 'inet' && c.state.oldChecksum === true;
+      const ctx = { family, source: c.ip?.source ?? c.pkt.source, destination: old ? group : c.destination };
       const want = computeAdvertChecksum(msg, c.h.version, { ...ctx, v3ChecksumAsV2: c.cfg.v3ChecksumAsV2 });
       if (want === c.h.checksum) return undefined;
+      if (family === 'inet' && c.h.version === 3 && c.cfg.unicast && !old && (c.cfg.oldUnicastChecksum ?? 'detect') === 'detect' &&
+          c.destination !== group && computeAdvertChecksum(msg, 3, { ...ctx, destination: group }) === c.h.checksum) {
+        c.oldChecksumDetected = true;
+        return undefined;
+      }
       // With v3_checksum_as_v2 we also accept the standard form, so a peer that follows the
       // RFC still interoperates (keepalived itself then accepts any checksum).
       if (c.cfg.v3ChecksumAsV2 && computeAdvertChecksum(msg, c.h.version, ctx) === c.h.checksum) return undefined;
@@ -409,5 +436,9 @@ export function checkReceivedAdvert(cfg: PreparedGuardConfig, pkt: ReceivedPacke
     ...(c.ttl !== undefined ? { ttl: c.ttl } : {}),
     ...(c.ahSequence !== undefined ? { ahSequence: c.ahSequence } : {}),
   };
-  return { ok: true, advert, warnings: c.warnings, ...(c.ahSequence !== undefined ? { ahSequence: c.ahSequence } : {}) };
+  return {
+    ok: true, advert, warnings: c.warnings,
+    ...(c.ahSequence !== undefined ? { ahSequence: c.ahSequence } : {}),
+    ...(c.oldChecksumDetected ? { oldChecksumDetected: true } : {}),
+  };
 }

@@ -105,7 +105,6 @@ function unsupported(ctx: PlanContext, v: VrrpInstance): void {
   if (v.trackSrcIp) ctx.warning(`${who} track_src_ip ${not} - the source address is not tracked`, 'track_src_ip');
   if (v.linkbeatUsePolling) ctx.warning(`${who} linkbeat_use_polling ${not} - link state comes from netlink`, 'linkbeat_use_polling');
   if (v.lvsSyncDaemonInterface !== undefined) ctx.warning(`${who} lvs_sync_daemon_interface ${not} - ignored`, 'lvs_sync_daemon_interface');
-  if (v.unicastChecksumCompat === 'old') ctx.warning(`${who} old_unicast_checksum ${not} - RFC checksums are sent`, 'old_unicast_checksum');
   if (v.ownerIgnoreAdverts) ctx.notice(`${who} owner_ignore_adverts ${not} - received adverts are processed`, 'owner_ignore_adverts');
 }
 
@@ -123,6 +122,9 @@ export function instanceVmacName(ctx: PlanContext, v: VrrpInstance): string | un
 function collect<T>(items: readonly (T | undefined)[]): T[] | undefined {
   return items.every((i) => i !== undefined) ? (items as T[]) : undefined;
 }
+
+/** old_unicast_checksum → the guards' and sender's mode (keepalived's NONE, CONFIG, NEVER). */
+const OLD_CHECKSUM = { auto: 'detect', old: 'always', never: 'never' } as const;
 
 /** `vmac`: the VMAC's name (instanceVmacName), when the instance has one. */
 export function planInstance(ctx: PlanContext, v: VrrpInstance, syncGroup: string | undefined, vmac: string | undefined): PlannedInstance | undefined {
@@ -177,6 +179,8 @@ export function planInstance(ctx: PlanContext, v: VrrpInstance, syncGroup: strin
     unicastPeers: peers,
     checkUnicastSource: unicast && v.checkUnicastSrc,
     v3ChecksumAsV2: v.v3ChecksumAsV2,
+    oldUnicastChecksum: OLD_CHECKSUM[v.unicastChecksumCompat],
+    checksumGroup4: ctx.global.vrrpMcastGroup4,
     addressListMismatch: 'process',
     ...(primaryAddress !== undefined ? { primaryAddress } : {}),
   };

@@ -102,6 +102,7 @@ function instanceDumps(config: Config, g: Generation, actions: VrrpActions, tabl
         evips,
         vipSet: ia?.state === 'MASTER' && vips.every((a) => a.set),
         numConfigFaults: status.bindError !== undefined ? 1 : 0,
+        ...(status.oldChecksum ? { oldChecksumDetected: true } : {}),
         numTrackerFaults: result?.faults.length ?? 0,
         numTrackersInit: result?.pending.length ?? 0,
         ...(fds?.fdIn !== undefined && fds.fdOut !== undefined ? { socket: { fdIn: fds.fdIn, fdOut: fds.fdOut } } : {}),

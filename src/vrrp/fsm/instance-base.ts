@@ -64,6 +64,8 @@ export abstract class InstanceBase {
   protected sync: SyncGroupLink | undefined;
   /** start() has run (INIT may still hold an address owner's 1 µs startup timer). */
   protected started = false;
+  /** The pre-1.3.6 VRRPv3 unicast checksum is in use (old_unicast_checksum, or detected). */
+  protected oldChecksum = false;
 
   constructor(params: InstanceParams, protected readonly host: InstanceHost) {
     validateInstanceParams(params);
@@ -76,6 +78,7 @@ export abstract class InstanceBase {
     this._wantState = params.initialState;
     this.primaryAddress = params.primaryAddress;
     this.downTimerUs = this.computeDownTimerUs();
+    this.oldChecksum = params.oldUnicastChecksum === 'always';
   }
 
   // --- read side --------------------------------------------------------------------------
@@ -110,6 +113,7 @@ export abstract class InstanceBase {
       ...(this.preemptAtUs ? { preemptAtMs: this.preemptAtUs / US_PER_MS } : {}),
       ...(this.deadlineUs !== undefined ? { nextTimerMs: this.deadlineUs / US_PER_MS } : {}),
       ...(this.sync ? { syncGroup: this.sync.name } : {}),
+      ...(this.oldChecksum ? { oldChecksum: true } : {}),
       stats: { ...this.stats },
     };
   }

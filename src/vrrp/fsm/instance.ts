@@ -104,7 +104,7 @@ export class VrrpInstance extends InstanceBase {
     if (this._state !== 'BACKUP' && this._state !== 'MASTER') return false;
     const from = this._state;
     const checkAddresses = !this.params.skipCheckAdvAddr || this.masterAddress === undefined || !this.sameAddress(packet.source, this.masterAddress);
-    const verdict = checkReceivedAdvert(this.guards, packet, { ahLastSequence: this.ah.sequence, checkAddresses });
+    const verdict = checkReceivedAdvert(this.guards, packet, { ahLastSequence: this.ah.sequence, checkAddresses, oldChecksum: this.oldChecksum });
     if (verdict.ahSequence !== undefined) this.ah.accept(verdict.ahSequence, this._state === 'BACKUP');
     if (!verdict.ok) {
       this.stats[verdict.reason] += 1;
@@ -113,6 +113,11 @@ export class VrrpInstance extends InstanceBase {
       return false;
     }
     const advert = verdict.advert;
+    if (verdict.oldChecksumDetected) {
+      // keepalived vrrp_check_packet: once, then for good (both directions).
+      this.oldChecksum = true;
+      this.host.emit({ type: 'oldChecksumDetected', instance: this.name, source: advert.source });
+    }
     this.stats.advert_rcvd += 1;
     for (const w of verdict.warnings) {
       this.stats[w.reason] += 1;

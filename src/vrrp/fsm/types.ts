@@ -13,7 +13,7 @@
  */
 
 import type { AddressFamily, AdvertAuth, VrrpVersion } from '../packet/index.js';
-import type { UnicastPeer } from '../receive-checks.js';
+import type { OldUnicastChecksum, UnicastPeer } from '../receive-checks.js';
 import type { DropReason, VrrpStats } from '../stats.js';
 
 /** RFC 5798 §6.4 states plus keepalived's internal FAULT, STOP and DELETED. */
@@ -60,6 +60,10 @@ export interface InstanceParams {
   readonly unicastPeers: readonly UnicastPeer[];
   readonly checkUnicastSource: boolean;
   readonly v3ChecksumAsV2: boolean;
+  /** old_unicast_checksum: 'detect' (default), 'never', 'always' (see receive-checks.ts). */
+  readonly oldUnicastChecksum?: OldUnicastChecksum;
+  /** vrrp_mcast_group4, the group the old checksum puts in the pseudo-header (default 224.0.0.18). */
+  readonly checksumGroup4?: string;
   /** 'process' (default) or 'drop' adverts whose VIP list differs (see receive-checks.ts). */
   readonly addressListMismatch: 'process' | 'drop';
   /** Our primary (source) address, used to break priority ties; may be set later. */
@@ -148,7 +152,9 @@ export type InstanceEvent =
   /** VRRPv3 BACKUP adopted the MASTER's advert interval (RFC 5798 §6.4.2). */
   | { readonly type: 'advertIntervalLearned'; readonly instance: string; readonly fromMs: number; readonly toMs: number; readonly source: string }
   /** Two address owners on one VRID: keepalived drops ours to 254. Also sent for an equal-priority advert carrying our own address. */
-  | { readonly type: 'configurationConflict'; readonly instance: string; readonly source: string; readonly detail: string };
+  | { readonly type: 'configurationConflict'; readonly instance: string; readonly source: string; readonly detail: string }
+  /** A unicast advert carried keepalived ≤ 1.3.6's VRRPv3 checksum: ours is sent that way from now on. */
+  | { readonly type: 'oldChecksumDetected'; readonly instance: string; readonly source: string };
 
 /** A point-in-time view for status output and tests. */
 export interface InstanceStatus {
@@ -174,5 +180,7 @@ export interface InstanceStatus {
   readonly preemptAtMs?: number;
   readonly nextTimerMs?: number;
   readonly syncGroup?: string;
+  /** The pre-1.3.6 VRRPv3 unicast checksum is in use (configured or detected). */
+  readonly oldChecksum?: boolean;
   readonly stats: Readonly<VrrpStats>;
 }

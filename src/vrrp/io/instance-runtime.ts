@@ -26,7 +26,7 @@ import { InstanceConfigError } from '../fsm/timers.js';
 import type { InstanceEvent, InstanceHost, InstanceStatus, OutgoingAdvert } from '../fsm/types.js';
 import { familyOf, isIpv6LinkLocal, isMulticast } from '../packet/index.js';
 import type { ReceivedPacket } from '../receive-checks.js';
-import { AdvertSender, type SenderCounters } from './wire.js';
+import { AdvertSender, oldChecksumGroup, type SenderCounters } from './wire.js';
 import { PeerSilenceDetector, type PeerSilenceStatus } from './peer-silence.js';
 import { peerKey, type PooledSocket, type SocketPool, type VridEndpoint } from './socket-pool.js';
 import {
@@ -339,6 +339,8 @@ export class InstanceRuntime implements VridEndpoint {
   }
 
   #onFsmEvent(event: InstanceEvent): void {
+    // Both directions follow: ours go out with the old checksum too (keepalived vrrp_csum_mcast).
+    if (event.type === 'oldChecksumDetected') this.sender.builder.checksumDestination = oldChecksumGroup(this.#spec.params);
     if (event.type === 'advertDropped') {
       this.#deps.drop({ where: event.instance, source: event.source, reason: event.reason, detail: event.detail });
     }

@@ -124,6 +124,8 @@ export function describeEvent(event: RuntimeEvent, options: { logUnknownVrids: b
       return { level: 'info', text: `(${event.instance}) advertisement interval changed: mine=${event.fromMs} milli-sec, rcved=${event.toMs} milli-sec` };
     case 'configurationConflict':
       return { level: 'warn', text: `(${event.instance}) ${event.detail} (from ${event.source})`, rateLimitKey: `${event.instance}|conflict|${event.source}` };
+    case 'oldChecksumDetected':
+      return { level: 'info', text: `(${event.instance}) Setting unicast VRRPv3 checksum to old version` };
     case 'groupTransition':
       return { level: 'info', text: `VRRP_Group(${event.group}) Syncing instances to ${event.to} state (${event.member})` };
     case 'socketError':

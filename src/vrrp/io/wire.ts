@@ -159,6 +159,7 @@ export class AdvertSender {
       version: params.version, family: params.family, vrid: params.vrid, addresses: params.addresses,
       advertIntervalMs: params.advertIntervalMs, auth: params.auth, ttl, unicast: params.unicast,
       v3ChecksumAsV2: params.v3ChecksumAsV2,
+      ...(params.family === 'inet' && params.oldUnicastChecksum === 'always' ? { checksumDestination: oldChecksumGroup(params) } : {}),
     });
   }
 
@@ -203,4 +204,8 @@ export class AdvertSender {
     this.counters.datagrams += sent;
     return sent;
   }
+}
+/** The group keepalived ≤ 1.3.6 put in a unicast VRRPv3/IPv4 pseudo-header: vrrp_mcast_group4. */
+export function oldChecksumGroup(params: Pick<InstanceParams, 'checksumGroup4'>): string {
+  return params.checksumGroup4 ?? VRRP_MULTICAST_IPV4;
 }

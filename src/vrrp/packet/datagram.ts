@@ -46,6 +46,11 @@ export interface AdvertTemplate {
   /** Unicast instance: the AH ICV then covers a zero TTL. */
   readonly unicast: boolean;
   readonly v3ChecksumAsV2?: boolean;
+  /**
+   * IPv4 VRRPv3: the address the checksum's pseudo-header names instead of each destination —
+   * the multicast group, as keepalived ≤ 1.3.6 did for unicast (old_unicast_checksum).
+   */
+  readonly checksumDestination?: string;
 }
 
 export interface AdvertToSend {
@@ -76,6 +81,8 @@ export class AdvertBuilder {
   private ipId = 0;
   private readonly authData: Buffer | undefined;
   private readonly ahKeyBytes: Buffer | undefined;
+  /** The template's checksumDestination; set later when the old checksum is detected on a peer. */
+  checksumDestination: string | undefined;
 
   constructor(readonly template: AdvertTemplate) {
     const t = template;
@@ -89,6 +96,7 @@ export class AdvertBuilder {
     }
     this.authData = t.auth.type === 'pass' ? passwordAuthData(t.auth.password) : undefined;
     this.ahKeyBytes = t.auth.type === 'ah' ? ahKey(t.auth.password) : undefined;
+    this.checksumDestination = t.checksumDestination;
   }
 
   /** The VRRP part of an advert at `priority`. */
@@ -139,7 +147,8 @@ export class AdvertBuilder {
         tos: TOS_NETWORK_CONTROL, totalLength: bytes.length, id, ttl: t.ttl,
         protocol: ah ? IPPROTO_AH : IPPROTO_VRRP, source, destination,
       }, bytes, 0);
-      encodeAdvert(advert, { family: 'inet', source, destination, v3ChecksumAsV2: t.v3ChecksumAsV2 }, bytes, vrrpOffset);
+      const pseudoDestination = this.checksumDestination ?? destination;
+      encodeAdvert(advert, { family: 'inet', source, destination: pseudoDestination, v3ChecksumAsV2: t.v3ChecksumAsV2 }, bytes, vrrpOffset);
       if (ah) {
         encodeAh({ spi: spiForSource(source), sequence: send.ahSequence as number }, bytes, IPV4_MIN_HEADER_LENGTH);
         computeAhIcv(bytes, this.ahKeyBytes as Buffer, t.unicast).copy(bytes, IPV4_MIN_HEADER_LENGTH + 12);

@@ -25,7 +25,7 @@ test('redhat-lb1: two MASTER members of VG1 with PASS authentication', () => {
     initialState: 'MASTER', nopreempt: false, preemptDelayMs: 0, downTimerAdverts: 3,
     lowerPrioNoAdvert: false, higherPrioSendAdvert: false, skipCheckAdvAddr: false,
     addresses: ['10.0.0.1'], auth: { type: 'pass', password: 'passw123' },
-    unicast: false, unicastPeers: [], checkUnicastSource: false, v3ChecksumAsV2: false,
+    unicast: false, unicastPeers: [], checkUnicastSource: false, v3ChecksumAsV2: false, oldUnicastChecksum: 'detect', checksumGroup4: '224.0.0.18',
     addressListMismatch: 'process', primaryAddress: '192.0.2.1',
   });
   assert.deepEqual(ext.transport, {
