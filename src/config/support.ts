@@ -13,7 +13,7 @@
  * LVS/IPVS and the checkers, BFD, auth_hmac (2.4+), ipvlan and per-VIP VMACs,
  * route encapsulation, linkbeat polling, track_group, track_bfd,
  * track_src_ip, timer_expired_backup, owner_ignore_adverts, the iptables
- * backend, vrrp_delay_after_boot, auto priority, reload scheduling files.
+ * backend, vrrp_delay_after_boot, reload scheduling files.
  */
 import type { KeywordInfo } from './schema/types.js';
 
@@ -33,6 +33,7 @@ const SUPPORTED: Readonly<Record<string, readonly string[]>> = {
     'vrrp_priority', 'vrrp_no_swap', 'vrrp_rt_priority', 'vrrp_cpu_affinity', 'vrrp_rlimit_rttime',
     'checker_priority', 'checker_no_swap', 'checker_rt_priority', 'checker_cpu_affinity', 'checker_rlimit_rttime',
     'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime',
+    'max_auto_priority', 'min_auto_priority_delay',
     // configuration handling and dumps
     'reload_check_config', 'include_check', 'random_seed', 'umask', 'data_use_instance', 'json_version',
     'state_dump_file', 'stats_dump_file', 'json_dump_file', 'iproute_usr_dir', 'iproute_etc_dir',

@@ -26,6 +26,8 @@
 import { spawnSync } from 'node:child_process';
 import type { LogPort } from '../core/log-port.js';
 import { ScriptRunner } from '../core/scripts/runner.js';
+import type { LatenessClock, LatenessWatch } from '../core/loop-lateness.js';
+import { startAutoPriority, type PriorityStep } from './auto-priority.js';
 import { writeFileSafely } from './dumpfiles.js';
 import { parseParentMessage, unreachable, type ChildSettings, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { removePidFile, writePidFile } from './pidfile.js';
@@ -76,12 +78,17 @@ export interface ChildRuntimeDeps {
   readonly native?: ChildNative;
   /** process.exit, injectable for tests. */
   readonly exit?: (code: number) => never;
+  /** The clock of the max_auto_priority lateness watch, injectable for tests. */
+  readonly latenessClock?: LatenessClock;
 }
 
 export class ChildRuntime {
   private settings: ChildSettings | undefined;
   private generation = -1;
   private stopping: Promise<void> | undefined;
+  private latenessWatch: LatenessWatch | undefined;
+  /** The SCHED_RR priority this process runs at, 0 = SCHED_OTHER (set by applyRealtime). */
+  private realtimePriority = 0;
   private readonly scripts: ScriptRunner;
   private readonly exit: (code: number) => never;
   /** Messages are handled one at a time, in order (a reload must not overtake a start). */
@@ -207,6 +214,23 @@ export class ChildRuntime {
     }
     this.generation = generation;
     this.deps.channel.send({ type: 'ready', generation });
+    // As keepalived, which checks lateness in its event loop once the child has
+    // loaded its config: the loop only runs its timers from here on.
+    if (settings.autoPriority && !this.stopping) {
+      this.latenessWatch = startAutoPriority(
+        { ...settings.autoPriority, startPriority: this.realtimePriority },
+        {
+          log: this.deps.log,
+          apply: (step) => this.applyPriorityStep(step),
+          ...(this.deps.latenessClock ? { clock: this.deps.latenessClock } : {}),
+        },
+      );
+    }
+  }
+
+  /** One max_auto_priority step: SCHED_RR at a higher priority, RLIMIT_RTTIME on leaving SCHED_OTHER. */
+  private applyPriorityStep(step: PriorityStep): boolean {
+    return this.applyRealtime(step.priority, step.rlimitRttimeUs ?? 0);
   }
 
   /**
@@ -217,21 +241,23 @@ export class ChildRuntime {
    * native addon when present, else chrt(1)/prlimit(1) on our own pid
    * (which is the main thread's id).
    */
-  private applyRealtime(priority: number, rlimitRttimeUs: number): void {
+  private applyRealtime(priority: number, rlimitRttimeUs: number): boolean {
     const pid = String(process.pid);
     try {
       if (this.deps.native?.setRealtime) this.deps.native.setRealtime(priority);
       else runTool('chrt', ['-r', '-R', '-p', String(priority), pid]);
     } catch (err) {
       this.deps.log.warn(`child process: cannot raise priority (${(err as Error).message})`);
-      return;
+      return false;
     }
-    if (rlimitRttimeUs <= 0) return;
+    this.realtimePriority = priority;
+    if (rlimitRttimeUs <= 0) return true;
     try {
       runTool('prlimit', ['--pid', pid, `--rttime=${Math.floor(rlimitRttimeUs / 2)}:${rlimitRttimeUs}`]);
     } catch (err) {
       this.deps.log.warn(`child process cannot set realtime rlimit (${(err as Error).message})`);
     }
+    return true;
   }
 
   private lockMemory(): void {
@@ -274,6 +300,7 @@ export class ChildRuntime {
   /** Orderly stop; idempotent. Exits the process when done. */
   stop(reason: string): Promise<void> {
     this.stopping ??= (async () => {
+      this.latenessWatch?.stop();
       this.deps.log.info(`stopping (${reason})`);
       const release = this.settings?.releaseOnStop ?? true;
       try {

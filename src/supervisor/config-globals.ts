@@ -6,7 +6,10 @@
  * Mapping rules that are not plain renames:
  *   - `*_priority` 0 means "leave the nice value alone" (keepalived only
  *     calls setpriority() for a non-zero value);
- *   - `*_rlimit_rttime` only matters with `*_rt_priority`;
+ *   - `*_rlimit_rttime` is carried for every child: it applies with
+ *     `*_rt_priority` and with the first max_auto_priority step;
+ *   - `max_auto_priority -1` is 0 (never step) without the start-up NOTICE;
+ *     `min_auto_priority_delay` goes from the model's ms back to keepalived's µs.
  *   - an empty `*_cpu_affinity` means any CPU.
  */
 import type { ChildProcess } from '../config/global/process.js';
@@ -17,7 +20,8 @@ import type { ConfiguredScript, DaemonGlobals } from './daemon-config.js';
 function tuning(p: ChildProcess): ProcessTuning {
   return {
     ...(p.priority !== 0 ? { nice: p.priority } : {}),
-    ...(p.rtPriority !== undefined ? { rtPriority: p.rtPriority, rlimitRttimeUs: p.rlimitRttimeUs } : {}),
+    ...(p.rtPriority !== undefined ? { rtPriority: p.rtPriority } : {}),
+    rlimitRttimeUs: p.rlimitRttimeUs,
     noSwap: p.noSwap,
     ...(p.cpuAffinity.length > 0 ? { cpuAffinity: [...p.cpuAffinity] } : {}),
     ...(p.name !== undefined ? { processName: p.name } : {}),
@@ -50,5 +54,10 @@ export function daemonGlobals(c: Config): DaemonGlobals {
     ...(g.scriptUser !== undefined ? { scriptUser: { ...g.scriptUser } } : {}),
     ...(g.processName !== undefined ? { processName: g.processName } : {}),
     tuning: { vrrp: tuning(g.vrrpProcess), checker: tuning(g.checkerProcess), bfd: tuning(g.bfdProcess) },
+    autoPriority: {
+      maxPriority: Math.max(0, g.maxAutoPriority),
+      minDelayUs: Math.round(g.minAutoPriorityDelayMs * 1000),
+      notice: g.maxAutoPriority === 0,
+    },
   };
 }

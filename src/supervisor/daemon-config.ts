@@ -60,6 +60,17 @@ export interface DaemonGlobals {
   readonly processName?: string;
   /** *_priority, *_rt_priority, *_rlimit_rttime, *_no_swap, *_cpu_affinity, *_process_name per child. */
   readonly tuning: Readonly<Record<ChildRole, ProcessTuning>>;
+  /** max_auto_priority / min_auto_priority_delay; absent = no lateness watch in the children. */
+  readonly autoPriority?: AutoPriorityGlobals;
+}
+
+export interface AutoPriorityGlobals {
+  /** max_auto_priority, 0..99; 0 = never raise (keepalived's -1 is 0 here, with notice false). */
+  readonly maxPriority: number;
+  /** min_auto_priority_delay, µs (1..10000000; keepalived's default is 1 s). */
+  readonly minDelayUs: number;
+  /** Log keepalived's start-up NOTICE suggesting max_auto_priority (it was left at 0). */
+  readonly notice: boolean;
 }
 
 export const DEFAULT_GLOBALS: DaemonGlobals = {

@@ -32,6 +32,11 @@ export interface ChildSettings {
   readonly processName?: string;
   /** *_rt_priority (SCHED_RR 1..99) and *_rlimit_rttime (µs), applied by the child once loaded. */
   readonly realtime?: { readonly priority: number; readonly rlimitRttimeUs: number };
+  /**
+   * max_auto_priority (0 = never raise), min_auto_priority_delay (µs) and the
+   * *_rlimit_rttime the first step applies; absent = no lateness watch.
+   */
+  readonly autoPriority?: { readonly maxPriority: number; readonly minDelayUs: number; readonly rlimitRttimeUs: number };
   /** -D */
   readonly logDetail: boolean;
   /** --ignore-sigint */
@@ -118,6 +123,8 @@ function validSettings(s: unknown): s is ChildSettings {
     typeof s.noSwap === 'boolean' &&
     (s.processName === undefined || isStr(s.processName)) &&
     (s.realtime === undefined || (isObj(s.realtime) && isInt(s.realtime.priority) && isInt(s.realtime.rlimitRttimeUs))) &&
+    (s.autoPriority === undefined ||
+      (isObj(s.autoPriority) && isInt(s.autoPriority.maxPriority) && isInt(s.autoPriority.minDelayUs) && isInt(s.autoPriority.rlimitRttimeUs))) &&
     typeof s.logDetail === 'boolean' &&
     (s.ignoreSigint === undefined || typeof s.ignoreSigint === 'boolean') &&
     isInt(s.umask) &&

@@ -16,6 +16,12 @@ function realtimeSettings(t: ProcessTuning): Pick<ChildSettings, 'realtime'> {
   return { realtime: { priority: t.rtPriority, rlimitRttimeUs: t.rlimitRttimeUs ?? DEFAULT_RLIMIT_RTTIME_US } };
 }
 
+function autoPrioritySettings(t: ProcessTuning, globals: DaemonGlobals): Pick<ChildSettings, 'autoPriority'> {
+  const a = globals.autoPriority;
+  if (!a) return {};
+  return { autoPriority: { maxPriority: a.maxPriority, minDelayUs: a.minDelayUs, rlimitRttimeUs: t.rlimitRttimeUs ?? DEFAULT_RLIMIT_RTTIME_US } };
+}
+
 export interface ChildSettingsInput {
   readonly role: ChildRole;
   readonly options: SupervisorOptions;
@@ -36,6 +42,7 @@ export function childSettings({ role, options, globals, pidFiles, umask, naming 
     releaseVipsOnSignal: options.releaseVips,
     noSwap: tuning.noSwap ?? false,
     ...realtimeSettings(tuning),
+    ...autoPrioritySettings(tuning, globals),
     ...(tuning.processName !== undefined ? { processName: tuning.processName } : {}),
     logDetail: options.logDetail,
     ...(options.ignoreSigint ? { ignoreSigint: true } : {}),

@@ -175,6 +175,8 @@ export class Supervisor<C> {
     const startup = scripts.startup;
 
     if (!writePidFile(this.pidFiles.main, process.pid, this.log)) return ExitCode.fatal;
+    // keepalived (core/main.c) says this right after writing its pid file; -1 silences it.
+    if (this.globals.autoPriority?.notice) this.log.info('NOTICE: setting config option max_auto_priority should result in better keepalived performance');
     this.state = 'running';
     this.keepAlive = setInterval(() => undefined, 0x7fffffff);
     this.signals = wireDaemonSignals((sig, name) => this.onSignal(sig, name), this.deps.realtime, { ignoreSigint: this.options.ignoreSigint ?? false });

@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingLog } from '../../../src/core/log-port.js';
-import { ChildRuntime, type ParentChannel } from '../../../src/supervisor/child.js';
+import type { LatenessClock } from '../../../src/core/loop-lateness.js';
+import { ChildRuntime, type ChildNative, type ParentChannel } from '../../../src/supervisor/child.js';
 import { ConfigHolder } from '../../../src/supervisor/config-holder.js';
 import type { ChildToParent } from '../../../src/supervisor/ipc.js';
 import { ChildStartError } from '../../../src/supervisor/subsystem.js';
@@ -34,7 +35,7 @@ class FakeChannel implements ParentChannel {
   }
 }
 
-function setup(subsystem = new ConfigHolder()) {
+function setup(subsystem = new ConfigHolder(), extra: { native?: ChildNative; latenessClock?: LatenessClock } = {}) {
   const channel = new FakeChannel();
   const exits: number[] = [];
   const log = new RecordingLog();
@@ -44,6 +45,7 @@ function setup(subsystem = new ConfigHolder()) {
     channel,
     log,
     exit: ((code: number) => void exits.push(code)) as (code: number) => never,
+    ...extra,
   });
   return { channel, exits, log, runtime };
 }
@@ -127,4 +129,41 @@ test('the parent going away stops the child in order and removes its pid file', 
   assert.deepEqual(exits, [0]);
   assert.equal(existsSync(join(dir, 'c.pid')), false);
   assert.ok(log.lines.includes('parent process gone - stopping'));
+});
+
+test('max_auto_priority: once started, a late wake-up of the loop raises SCHED_RR one step; stopping ends the watch', async () => {
+  let nowUs = 0;
+  const timers = new Map<number, () => void>();
+  let nextId = 0;
+  const clock: LatenessClock = {
+    nowUs: () => nowUs,
+    setTimer(fn) {
+      timers.set(++nextId, fn);
+      return nextId;
+    },
+    cancelTimer: (h) => void timers.delete(h as number),
+  };
+  const fire = (afterMs: number): void => {
+    nowUs += afterMs * 1000;
+    const [[id, fn]] = [...timers];
+    timers.delete(id!);
+    fn!();
+  };
+  const raised: number[] = [];
+  const { channel, log } = setup(new ConfigHolder(), { native: { setRealtime: (p) => void raised.push(p) }, latenessClock: clock });
+  // rlimitRttimeUs 0: no RLIMIT_RTTIME step, so the test process's own limits stay untouched
+  const autoPriority = { maxPriority: 10, minDelayUs: 100_000, rlimitRttimeUs: 0 };
+  channel.deliver({ type: 'start', generation: 0, settings: { ...settings('d'), autoPriority }, part: {} });
+  await tick();
+  assert.equal(timers.size, 1, 'the sentinel is armed once the child is ready');
+  fire(100);
+  assert.deepEqual(raised, []);
+  fire(400);
+  fire(400);
+  assert.deepEqual(raised, [1, 2]);
+  assert.ok(log.lines.includes('Set realtime priority 2'));
+  assert.ok(log.lines.includes('A thread timer expired 0.299000 seconds ago'));
+  channel.deliver({ type: 'stop' });
+  await tick();
+  assert.equal(timers.size, 0);
 });

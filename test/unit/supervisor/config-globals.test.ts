@@ -8,8 +8,23 @@ test('an empty keepalived.conf gives keepalived\'s defaults', () => {
   assert.deepEqual(daemonGlobals(rootBlock.create()), {
     ...DEFAULT_GLOBALS,
     umask: 0o177,
-    tuning: { vrrp: { noSwap: false }, checker: { noSwap: false }, bfd: { noSwap: false } },
+    tuning: {
+      vrrp: { noSwap: false, rlimitRttimeUs: 10_000 },
+      checker: { noSwap: false, rlimitRttimeUs: 10_000 },
+      bfd: { noSwap: false, rlimitRttimeUs: 10_000 },
+    },
+    // keepalived: max_auto_priority 0 (with its start-up NOTICE), min_auto_priority_delay 1 s
+    autoPriority: { maxPriority: 0, minDelayUs: 1_000_000, notice: true },
   });
+});
+
+test('max_auto_priority and min_auto_priority_delay: -1 never raises and silences the NOTICE, the delay is µs', () => {
+  const c = rootBlock.create();
+  c.global.maxAutoPriority = 10;
+  c.global.minAutoPriorityDelayMs = 2.5;
+  assert.deepEqual(daemonGlobals(c).autoPriority, { maxPriority: 10, minDelayUs: 2500, notice: false });
+  c.global.maxAutoPriority = -1;
+  assert.deepEqual(daemonGlobals(c).autoPriority, { maxPriority: 0, minDelayUs: 2500, notice: false });
 });
 
 test('the daemon statements, scripts, dumps and per-child tuning are carried over', () => {
@@ -41,5 +56,5 @@ test('the daemon statements, scripts, dumps and per-child tuning are carried ove
   assert.equal(g.stateDumpFile, '/var/run/ka/');
   assert.equal(g.processName, 'ka-parent');
   assert.deepEqual(g.tuning.vrrp, { nice: -10, rtPriority: 20, rlimitRttimeUs: 20_000, noSwap: true, cpuAffinity: [1, 3], processName: 'ka-vrrp' });
-  assert.deepEqual(g.tuning.checker, { nice: 5, noSwap: false });
+  assert.deepEqual(g.tuning.checker, { nice: 5, noSwap: false, rlimitRttimeUs: 10_000 });
 });
