@@ -93,6 +93,10 @@ class SocketTransport implements NetlinkTransport {
     this.#socket.startReceiving();
   }
 
+  receiveNow(): void {
+    this.#socket.receivePending();
+  }
+
   close(): void {
     this.#socket.close();
   }

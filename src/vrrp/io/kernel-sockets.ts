@@ -190,7 +190,7 @@ const MAX_DATAGRAM = 8192;
 function toDatagram(m: ReceivedMessage): IncomingDatagram {
   const source = m.source.family === 'inet' || m.source.family === 'inet6' ? m.source.address : undefined;
   return {
-    data: m.data, source, truncated: m.truncated,
+    data: m.data, source, truncated: m.truncated, receivedAtMs: m.receivedAtMs,
     ...(m.destination !== undefined ? { destination: m.destination } : {}),
     ...(m.hopLimit !== undefined ? { hopLimit: m.hopLimit } : {}),
   };
