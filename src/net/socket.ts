@@ -7,10 +7,11 @@
  * what the IP cmsgs said (incoming ifindex, destination, TTL / hop limit).
  * Leaving the rest for the next loop turn keeps one busy socket from starving
  * timers; libuv polls level-triggered, so nothing is lost. Each message carries
- * `receivedAtMs`, performance.now() when the socket was seen readable: the
- * earliest moment this process can know of the datagram, taken before any
- * recvmsg or parsing, for protocols whose timers run from a packet's arrival
- * (a VRRP backup's Master_Down_Timer).
+ * `receivedAtMs` on performance.now()'s time line, for protocols whose timers run
+ * from a packet's arrival (a VRRP backup's Master_Down_Timer): with
+ * SO_TIMESTAMPNS set, the kernel's receive time (the addon returns its age,
+ * which is subtracted from now); otherwise when the socket was seen readable,
+ * taken before any recvmsg or parsing.
  *
  * Asynchronous socket errors are the subtle part (node-sockets.md, pitfall 5).
  * When the kernel flags an error on a socket (for instance ENOBUFS after a
@@ -62,8 +63,8 @@ export interface ReceivedMessage extends PacketInfo {
   /** recvmsg's return value (the full length if receiveFlags had MSG_TRUNC). */
   length: number;
   /**
-   * performance.now(), ms: when the socket was seen readable (drained messages) or when
-   * receive() was called. The datagram arrived no later than this.
+   * performance.now(), ms: when the kernel received the datagram (SO_TIMESTAMPNS), else when
+   * the socket was seen readable (drained messages) or receive() was called.
    */
   receivedAtMs: number;
 }
@@ -83,6 +84,9 @@ export interface RawSocketEvents {
   error: [Error];
   close: [];
 }
+
+/** A kernel receive stamp older than this (ns) is taken for a CLOCK_REALTIME step and ignored. */
+const MAX_STAMP_AGE_NS = 10e9;
 
 /** Errors after which the descriptor cannot be used any more. */
 const FATAL_ERRNO_NAMES = new Set(['EBADF', 'ENOTSOCK', 'EINVAL', 'EFAULT']);
@@ -215,6 +219,9 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
       // A cmsg cut short by MSG_CTRUNC cannot be decoded; anything else is a real bug.
       if (!controlTruncated) throw error;
     }
+    // A kernel stamp older than now but not absurdly (a stepped CLOCK_REALTIME) wins.
+    const age = r.ageNs;
+    if (age !== undefined && age >= 0 && age < MAX_STAMP_AGE_NS) receivedAtMs = Math.min(receivedAtMs, performance.now() - age / 1e6);
     return {
       ...info, data: r.data, source: parseSockaddr(r.addr), sourceBytes: r.addr, cmsgs,
       truncated: (r.flags & MSG_TRUNC) !== 0, controlTruncated, length: r.length, receivedAtMs,
