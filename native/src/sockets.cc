@@ -19,6 +19,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace kts {
@@ -222,9 +223,13 @@ Napi::Value SendMsg(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(n));
 }
 
-// recvmsg(fd, maxData?, maxControl?, flags?) -> { data, addr, control, flags, length } | null.
+// recvmsg(fd, maxData?, maxControl?, flags?) -> { data, addr, control, flags, length, ageNs? } | null.
 // null means the queue is empty (EAGAIN). length is what recvmsg returned: with
 // MSG_TRUNC in flags it is the full datagram size even when data was cut to maxData.
+// ageNs, on a socket with SO_TIMESTAMPNS: how long ago the kernel received the datagram,
+// its SCM_TIMESTAMPNS stamp subtracted from CLOCK_REALTIME read just after recvmsg (the
+// stamp's clock). An age rather than the stamp, so the caller can place the arrival on
+// its own monotonic clock without knowing how CLOCK_REALTIME relates to it.
 Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd = ArgFd(info, 0);
@@ -256,6 +261,18 @@ Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   size_t data_len = static_cast<size_t>(n) < static_cast<size_t>(max_data) ? static_cast<size_t>(n) : static_cast<size_t>(max_data);
   socklen_t addr_len = msg.msg_namelen < sizeof(ss) ? msg.msg_namelen : sizeof(ss);
   size_t control_len = msg.msg_controllen < static_cast<size_t>(max_control) ? msg.msg_controllen : static_cast<size_t>(max_control);
+  bool stamped = false;
+  double age_ns = 0;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS || c->cmsg_len < CMSG_LEN(sizeof(timespec))) continue;
+    timespec stamp;
+    std::memcpy(&stamp, CMSG_DATA(c), sizeof(stamp));
+    timespec now;
+    if (::clock_gettime(CLOCK_REALTIME, &now) != 0) break;
+    age_ns = static_cast<double>(now.tv_sec - stamp.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec - stamp.tv_nsec);
+    stamped = true;
+    break;
+  }
 
   Napi::Object result = Napi::Object::New(env);
   result.Set("data", Napi::Buffer<uint8_t>::Copy(env, recv_data_scratch.data(), data_len));
@@ -263,6 +280,7 @@ Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   result.Set("control", Napi::Buffer<uint8_t>::Copy(env, recv_control_scratch.data(), control_len));
   result.Set("flags", Napi::Number::New(env, msg.msg_flags));
   result.Set("length", Napi::Number::New(env, static_cast<double>(n)));
+  if (stamped) result.Set("ageNs", Napi::Number::New(env, age_ns));
   return result;
 }
 

@@ -44,6 +44,8 @@ export const SO_ATTACH_FILTER = 26;
 export const SO_DETACH_FILTER = 27;
 export const SO_SNDBUFFORCE = 32;
 export const SO_RCVBUFFORCE = 33;
+/** SO_TIMESTAMPNS(_OLD): an SCM_TIMESTAMPNS cmsg (struct timespec, CLOCK_REALTIME) on each datagram. */
+export const SO_TIMESTAMPNS = 35;
 export const SO_MARK = 36;
 
 // <bits/socket.h>: send/recv flags

@@ -43,6 +43,8 @@ export interface RecvResult {
   flags: number;
   /** recvmsg's return value: the full datagram length when MSG_TRUNC was requested. */
   length: number;
+  /** SO_TIMESTAMPNS sockets: ns since the kernel received the datagram (CLOCK_REALTIME, so it can be off if that clock steps). */
+  ageNs?: number;
 }
 
 export interface PollerInstance {

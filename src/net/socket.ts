@@ -6,7 +6,12 @@
  * emitted as a 'message' carrying the payload, the parsed source sockaddr and
  * what the IP cmsgs said (incoming ifindex, destination, TTL / hop limit).
  * Leaving the rest for the next loop turn keeps one busy socket from starving
- * timers; libuv polls level-triggered, so nothing is lost.
+ * timers; libuv polls level-triggered, so nothing is lost. Each message carries
+ * `receivedAtMs` on performance.now()'s time line, for protocols whose timers run
+ * from a packet's arrival (a VRRP backup's Master_Down_Timer): with
+ * SO_TIMESTAMPNS set, the kernel's receive time (the addon returns its age,
+ * which is subtracted from now); otherwise when the socket was seen readable,
+ * taken before any recvmsg or parsing.
  *
  * Asynchronous socket errors are the subtle part (node-sockets.md, pitfall 5).
  * When the kernel flags an error on a socket (for instance ENOBUFS after a
@@ -57,6 +62,11 @@ export interface ReceivedMessage extends PacketInfo {
   controlTruncated: boolean;
   /** recvmsg's return value (the full length if receiveFlags had MSG_TRUNC). */
   length: number;
+  /**
+   * performance.now(), ms: when the kernel received the datagram (SO_TIMESTAMPNS), else when
+   * the socket was seen readable (drained messages) or receive() was called.
+   */
+  receivedAtMs: number;
 }
 
 export interface SendOptions {
@@ -74,6 +84,9 @@ export interface RawSocketEvents {
   error: [Error];
   close: [];
 }
+
+/** A kernel receive stamp older than this (ns) is taken for a CLOCK_REALTIME step and ignored. */
+const MAX_STAMP_AGE_NS = 10e9;
 
 /** Errors after which the descriptor cannot be used any more. */
 const FATAL_ERRNO_NAMES = new Set(['EBADF', 'ENOTSOCK', 'EINVAL', 'EFAULT']);
@@ -193,7 +206,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
    * Reads one datagram now, without waiting: null when the queue is empty.
    * Throws the ErrnoError recvmsg reported (a pending ENOBUFS included).
    */
-  receive(): ReceivedMessage | null {
+  receive(receivedAtMs = performance.now()): ReceivedMessage | null {
     const r = native.recvmsg(this.fd, this.#maxData, this.#maxControl, this.#receiveFlags);
     if (r === null) return null;
     const controlTruncated = (r.flags & MSG_CTRUNC) !== 0;
@@ -206,9 +219,12 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
       // A cmsg cut short by MSG_CTRUNC cannot be decoded; anything else is a real bug.
       if (!controlTruncated) throw error;
     }
+    // A kernel stamp older than now but not absurdly (a stepped CLOCK_REALTIME) wins.
+    const age = r.ageNs;
+    if (age !== undefined && age >= 0 && age < MAX_STAMP_AGE_NS) receivedAtMs = Math.min(receivedAtMs, performance.now() - age / 1e6);
     return {
       ...info, data: r.data, source: parseSockaddr(r.addr), sourceBytes: r.addr, cmsgs,
-      truncated: (r.flags & MSG_TRUNC) !== 0, controlTruncated, length: r.length,
+      truncated: (r.flags & MSG_TRUNC) !== 0, controlTruncated, length: r.length, receivedAtMs,
     };
   }
 
@@ -255,6 +271,8 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   }
 
   #onPoll(status: number, _events: number): void {
+    // Before anything else: the closest this process gets to the datagrams' arrival.
+    const readableAtMs = performance.now();
     if (this.#closed) return;
     if (status < 0) {
       // libuv saw POLLERR and stopped the watcher: find out why, clear it, re-arm.
@@ -272,14 +290,23 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
       if (this.#receiving) this.#poller!.start(native.UV_READABLE);
       this.emit('error-recovered', errnoError(errno, 'poll'));
     }
-    this.#drain();
+    this.#drain(readableAtMs);
   }
 
-  #drain(): void {
+  /**
+   * Emits the datagrams already queued now, as a readable poll would (up to `drainLimit`),
+   * for a caller that knows an answer is waiting and must not wait a loop turn for it.
+   */
+  receivePending(): void {
+    if (!this.#receiving || this.#closed) return;
+    this.#drain(performance.now());
+  }
+
+  #drain(readableAtMs: number): void {
     for (let i = 0; i < this.#drainLimit && this.#receiving && !this.#closed; i++) {
       let message: ReceivedMessage | null;
       try {
-        message = this.receive();
+        message = this.receive(readableAtMs);
       } catch (error) {
         if (isErrnoError(error) && !FATAL_ERRNO_NAMES.has(error.code)) {
           this.emit('error-recovered', error);

@@ -81,6 +81,11 @@ export interface ReceivedPacket {
   readonly destination?: string;
   /** IPv6: hop limit from IPV6_HOPLIMIT (IPv4 reads the TTL from the header). */
   readonly hopLimit?: number;
+  /**
+   * When the datagram reached this process, on the FSM host's clock (ms): timers that run
+   * from an advert's arrival start here rather than when the advert is processed.
+   */
+  readonly receivedAtMs?: number;
 }
 
 export type OldUnicastChecksum = 'detect' | 'never' | 'always';

@@ -164,6 +164,20 @@ export class RequestEngine {
     )));
   }
 
+  /**
+   * Sends the queued requests now rather than at the end of the tick, then reads the answers
+   * the kernel has already queued (rtnetlink answers inside sendmsg). For the one request
+   * whose latency matters (a new MASTER's addresses, which its first GARP waits for): the
+   * answer is settled before the rest of the current event's work, and it is not read behind
+   * the notifications other sockets got for the same change. Later requests of the tick are
+   * still batched by the scheduled pump.
+   */
+  flush(): void {
+    if (this.#closedError || this.#queue.length === 0) return;
+    this.#pump();
+    this.#transport.receiveNow?.();
+  }
+
   /** Rejects everything pending with ECANCELED and closes the socket. */
   close(): void {
     this.#shutDown(new NetlinkError(ECANCELED, undefined, undefined, 'netlink socket closed'));

@@ -106,6 +106,10 @@ class SocketTransport implements NetlinkTransport {
     this.#socket.startReceiving();
   }
 
+  receiveNow(): void {
+    this.#socket.receivePending();
+  }
+
   close(): void {
     this.#socket.close();
   }

@@ -33,6 +33,11 @@ export interface NetlinkTransport {
   send(messages: readonly Buffer[]): void;
   /** Starts delivering to `handlers`. Called once. */
   start(handlers: TransportHandlers): void;
+  /**
+   * Delivers what is already in the receive queue now, instead of at the event loop's next
+   * poll (the kernel answers most rtnetlink requests inside the sendmsg that carried them).
+   */
+  receiveNow?(): void;
   /** Stops delivering and releases the socket. Safe to call twice. */
   close(): void;
 }

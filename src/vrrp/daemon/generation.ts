@@ -248,10 +248,15 @@ export class Generation {
 
   #onEvent(event: RuntimeEvent): void {
     if (this.#mode === 'retired' || this.#mode === 'created') return;
+    // A new MASTER's addresses go to the kernel first (the netlink batch is sent at once), so
+    // its first GARP does not wait for the log and notify work below; the order of the log
+    // lines and notify messages is unchanged.
+    const installFirst = event.type === 'transition' && event.to === 'MASTER';
+    if (installFirst) this.actions.get(event.instance)?.handle(event);
     this.#log(event);
     switch (event.type) {
       case 'transition': {
-        this.actions.get(event.instance)?.handle(event);
+        if (!installFirst) this.actions.get(event.instance)?.handle(event);
         if (event.to === 'STOP' || event.to === 'DELETED' || event.to === 'INIT' || this.#mode !== 'running') return;
         const resumed = event.cause === 'reload' ? this.#instanceResume.get(event.instance) : undefined;
         this.#instanceResume.delete(event.instance);

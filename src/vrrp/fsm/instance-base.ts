@@ -163,9 +163,8 @@ export abstract class InstanceBase {
     return masterDownIntervalUs(this.params.version, this._effectivePriority, this.masterAdvertIntervalUs, this.params.downTimerAdverts);
   }
 
-  /** keepalived vrrp_init_instance_sands for BACKUP, with vrrp_startup_delay. */
-  protected armBackupTimer(): void {
-    const now = this.nowUs();
+  /** keepalived vrrp_init_instance_sands for BACKUP, with vrrp_startup_delay; `now` in µs. */
+  protected armBackupTimer(now = this.nowUs()): void {
     if (this.delayedStartUntilUs && now < this.delayedStartUntilUs) {
       this.armAt(this.delayedStartUntilUs + this.downTimerUs);
       return;

@@ -124,8 +124,9 @@ export class VrrpInstance extends InstanceBase {
       this.host.emit({ type: 'advertWarning', instance: this.name, source: advert.source, reason: w.reason, detail: w.detail });
     }
     if (advert.priority === PRIORITY_STOP) this.stats.pri_zero_rcvd += 1;
-    this.lastHeardUs.set(this.key(advert.source), this.nowUs());
-    if (this._state === 'BACKUP') this.backupRx(advert);
+    const arrivedUs = this.arrivalUs(packet);
+    this.lastHeardUs.set(this.key(advert.source), arrivedUs);
+    if (this._state === 'BACKUP') this.backupRx(advert, arrivedUs);
     else this.masterRx(advert);
     this.sync?.afterTransition(this, from);
     return true;
@@ -255,14 +256,27 @@ export class VrrpInstance extends InstanceBase {
 
   // --- BACKUP ------------------------------------------------------------------------------
 
-  /** keepalived vrrp_state_backup; RFC 5798 §6.4.2 "If an ADVERTISEMENT is received". */
-  private backupRx(a: ValidAdvert): void {
+  /**
+   * When the advert arrived, µs: the packet's receive time when the socket layer gave one
+   * that is plausible (not in the future, not older than one Master_Adver_Interval: a stamp
+   * from another clock, or an advert that sat that long in a queue, falls back to now).
+   * RFC 5798 §6.4.2 restarts the Master_Down_Timer when the advert is received; processing
+   * it takes a fraction of a millisecond that would otherwise delay every takeover.
+   */
+  private arrivalUs(packet: ReceivedPacket): number {
     const now = this.nowUs();
+    if (packet.receivedAtMs === undefined) return now;
+    const at = Math.round(packet.receivedAtMs * US_PER_MS);
+    return at <= now && now - at <= this.masterAdvertIntervalUs ? at : now;
+  }
+
+  /** keepalived vrrp_state_backup; RFC 5798 §6.4.2 "If an ADVERTISEMENT is received" (at `now`, µs). */
+  private backupRx(a: ValidAdvert, now: number): void {
     const p = this.params;
     if (a.priority === PRIORITY_STOP) {
       // RFC 5798 §6.4.2: priority 0 -> Master_Down_Timer = Skew_Time.
       this.downTimerUs = skewTimeUs(p.version, this._effectivePriority, this.masterAdvertIntervalUs);
-      this.armBackupTimer();
+      this.armBackupTimer(now);
       return;
     }
     const preemptDelayRunning = p.preemptDelayMs > 0 && (this.preemptAtUs === 0 || this.preemptAtUs > now);
@@ -278,7 +292,7 @@ export class VrrpInstance extends InstanceBase {
       }
       // Held in BACKUP by a sync group we may have wanted MASTER; a master speaks, so no more.
       this._wantState = 'BACKUP';
-      this.armBackupTimer();
+      this.armBackupTimer(now);
       return;
     }
     // RFC 5798 §6.4.2: Preempt_Mode true and a lower priority -> discard; the timer runs out.

@@ -18,6 +18,9 @@
  *         (IPv4 raw sockets deliver the IP header, which carries both)
  *   SO_BINDTODEVICE      only this interface's packets
  *   IPv6: IPV6_CHECKSUM 6, so the kernel verifies the VRRP checksum with the pseudo-header
+ *   SO_TIMESTAMPNS       ours: the kernel's receive time on each advert, so a backup's
+ *                        Master_Down_Timer runs from the advert's arrival, not from when
+ *                        the event loop got to it (best effort: without it, the poll time)
  *
  * Send socket:
  *   SO_RCVBUF 0 and a BPF filter that accepts nothing: it never receives
@@ -33,7 +36,7 @@ import {
   IPPROTO_IP, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, IPV6_CHECKSUM, IPV6_MULTICAST_ALL, IPV6_MULTICAST_HOPS,
   IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO, IPV6_TCLASS, IP_ADD_MEMBERSHIP,
   IP_HDRINCL, IP_MULTICAST_ALL, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_TOS, MSG_DONTROUTE, SOCK_RAW,
-  SOL_SOCKET, SO_BINDTODEVICE, SO_RCVBUF, AF_INET, AF_INET6,
+  SOL_SOCKET, SO_BINDTODEVICE, SO_RCVBUF, SO_TIMESTAMPNS, AF_INET, AF_INET6,
 } from '../../net/constants.js';
 import { ipv6HopLimit, ipv6Pktinfo, type Cmsg } from '../../net/cmsg.js';
 import { sockaddrIn, sockaddrIn6 } from '../../net/sockaddr.js';
@@ -84,6 +87,7 @@ export function receiveSocketPlan(key: SocketKey, receiveBufferBytes: number): S
   }
   if (key.link) steps.push(option(`SO_BINDTODEVICE ${key.link.name}`, SOL_SOCKET, SO_BINDTODEVICE, interfaceNameOption(key.link.name)));
   if (!v4) steps.push(option('IPV6_CHECKSUM 6', IPPROTO_IPV6, IPV6_CHECKSUM, 6));
+  steps.push(option('SO_TIMESTAMPNS 1', SOL_SOCKET, SO_TIMESTAMPNS, 1, false));
   return steps;
 }
 
@@ -190,7 +194,7 @@ const MAX_DATAGRAM = 8192;
 function toDatagram(m: ReceivedMessage): IncomingDatagram {
   const source = m.source.family === 'inet' || m.source.family === 'inet6' ? m.source.address : undefined;
   return {
-    data: m.data, source, truncated: m.truncated,
+    data: m.data, source, truncated: m.truncated, receivedAtMs: m.receivedAtMs,
     ...(m.destination !== undefined ? { destination: m.destination } : {}),
     ...(m.hopLimit !== undefined ? { hopLimit: m.hopLimit } : {}),
   };

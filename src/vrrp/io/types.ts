@@ -140,6 +140,11 @@ export interface IncomingDatagram {
   /** IPv6: IPV6_HOPLIMIT. */
   readonly hopLimit?: number;
   readonly truncated: boolean;
+  /**
+   * When the socket was seen readable, on performance.now()'s time line (systemClock's):
+   * the datagram arrived no later. Absent from sources without a real socket.
+   */
+  readonly receivedAtMs?: number;
 }
 
 /** What the socket layer adds to the FSM's events. */

@@ -111,6 +111,7 @@ export function dispatchDatagram(socket: PooledSocket, datagram: IncomingDatagra
     source: datagram.source,
     ...(datagram.destination !== undefined ? { destination: datagram.destination } : {}),
     ...(datagram.hopLimit !== undefined ? { hopLimit: datagram.hopLimit } : {}),
+    ...(datagram.receivedAtMs !== undefined ? { receivedAtMs: datagram.receivedAtMs } : {}),
   };
   endpoint.deliver(packet);
 }

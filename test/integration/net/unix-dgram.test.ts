@@ -100,6 +100,27 @@ test('syslog lines have glibc\'s format, and the sink survives a daemon restart'
   assert.equal(daemon.received[0]![0], '<155>Nov  2 01:49:05 Keepalived_vrrp[4242]: after the restart');
 });
 
+test('with no syslog socket at all, lines are dropped (one connect attempt per hold-off) until one appears', async (t) => {
+  const path = join(tempDir(t), 'log');
+  let clockMs = 0;
+  const sink = new SyslogSink({ path, pid: 4242, now: () => new Date(2026, 10, 2, 1, 49, 5), monotonicMs: () => clockMs });
+  t.after(() => sink.close());
+  assert.equal(sink.write(SyslogSeverity.info, 'no daemon'), false);
+  // Past the hold-off and still no socket file: dropped with the same ENOENT, as a connect would.
+  for (let i = 0; i < 3; i++) {
+    clockMs += CONNECT_HOLD_OFF_MS;
+    assert.equal(sink.write(SyslogSeverity.info, `still none ${i}`), false);
+  }
+  assert.equal(sink.dropped, 4);
+  assert.equal((sink.lastError as { code?: string }).code, 'ENOENT');
+  const daemon = receiver(path);
+  t.after(() => daemon.socket.close());
+  assert.equal(sink.write(SyslogSeverity.info, 'within the hold-off'), false, 'the file appeared, but the hold-off still runs');
+  clockMs += CONNECT_HOLD_OFF_MS;
+  assert.equal(sink.write(SyslogSeverity.info, 'a daemon at last'), true);
+  await waitUntil('the line', () => daemon.received.length === 1);
+});
+
 test('a full syslog queue drops lines instead of blocking', async (t) => {
   const path = join(tempDir(t), 'log');
   // Bound but never read: the kernel queues at most net.unix.max_dgram_qlen datagrams.

@@ -46,6 +46,23 @@ describe('request engine', () => {
     assert.equal(engine.stats.acked, 1);
   });
 
+  it('flush() sends this tick\'s requests at once and settles the answers the kernel already queued', async () => {
+    const { kernel, engine } = setup();
+    Object.assign(kernel, { receiveNow: () => kernel.deliver() });
+    const outcomes = engine.batch([req(1), req(2)]);
+    assert.equal(kernel.sentMessages.length, 0, 'batched until the end of the tick by default');
+    engine.flush();
+    assert.equal(kernel.sentMessages.length, 2, 'both in one sendmsg, now');
+    assert.equal(engine.stats.sendCalls, 1);
+    assert.equal(engine.stats.acked, 2, 'the ACKs were read inside flush()');
+    const later = engine.request(req(3));
+    await tick();
+    assert.equal(kernel.sentMessages.length, 3, 'a request after the flush goes out with the scheduled pump');
+    kernel.deliver();
+    assert.ok((await outcomes).every((o) => o.ok));
+    assert.deepEqual(await later, []);
+  });
+
   it('turns an error into a NetlinkError with the errno name, the request and the kernel text', async () => {
     const { kernel, engine } = setup();
     kernel.respond = (m) => [ack(m, 17, kernel.portId, 'ipv4: Address already assigned')];

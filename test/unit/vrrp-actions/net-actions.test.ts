@@ -106,6 +106,25 @@ test('a flap (install, remove, install) runs in order, and the removal deletes w
   assert.equal(set.installedAddresses().length, 4);
 });
 
+test('an install with nothing outstanding leaves at once (flushed in the caller\'s tick); one behind another waits its turn', async () => {
+  const rtnl = new FakeRtnl();
+  let flushes = 0;
+  const port: RtnlPort = { batch: (r) => rtnl.batch(r), flush: () => { flushes += 1; }, routes: () => rtnl.routes(), rules: () => rtnl.rules() };
+  const set = NetObjectSet.forInstance({
+    name: 'VI_1', interface: 'eth0', vips: [{ address: '192.0.2.10', prefixLength: 24 }], evips: [], routes: [], rules: [],
+  }, port, interfaces);
+  const first = set.install();
+  assert.equal(rtnl.batches.length, 1, 'the batch was asked for synchronously');
+  assert.equal(flushes, 1, 'and flushed: a new MASTER\'s addresses do not wait for the end of the tick');
+  const removal = set.remove();
+  assert.equal(rtnl.batches.length, 1, 'a removal queued behind it waits');
+  await Promise.all([first, removal]);
+  assert.equal(rtnl.batches.length, 2);
+  assert.equal(flushes, 1, 'removals are not flushed');
+  await set.install();
+  assert.equal(flushes, 2);
+});
+
 test('a tracked VIP deleted from outside while installed is reported once; no_track ones and our own deletions are not', async () => {
   const rtnl = new FakeRtnl();
   const set = instanceSet(rtnl);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  IPPROTO_IP, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, IPV6_MULTICAST_IF, IP_ADD_MEMBERSHIP, IP_MULTICAST_IF, SOL_SOCKET, SO_BINDTODEVICE,
+  IPPROTO_IP, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, IPV6_MULTICAST_IF, IP_ADD_MEMBERSHIP, IP_MULTICAST_IF, SOL_SOCKET, SO_BINDTODEVICE, SO_TIMESTAMPNS,
 } from '../../../src/net/constants.js';
 import { parseSockaddr } from '../../../src/net/sockaddr.js';
 import { receiveSocketPlan, sendSocketPlan, socketKeyId, type SocketKey, type SocketStep } from '../../../src/vrrp/io/index.js';
@@ -37,7 +37,7 @@ describe('socket keys', () => {
 describe('receive socket plan', () => {
   it('IPv4 multicast: no foreign groups, join on the interface, bind the group, bound to the device', () => {
     const plan = receiveSocketPlan(v4mcast, 0);
-    assert.deepEqual(labels(plan), ['IP_MULTICAST_ALL 0', 'IP_ADD_MEMBERSHIP 224.0.0.18 on eth0', 'bind 224.0.0.18', 'SO_BINDTODEVICE eth0']);
+    assert.deepEqual(labels(plan), ['IP_MULTICAST_ALL 0', 'IP_ADD_MEMBERSHIP 224.0.0.18 on eth0', 'bind 224.0.0.18', 'SO_BINDTODEVICE eth0', 'SO_TIMESTAMPNS 1']);
     const join = step(plan, 'IP_ADD_MEMBERSHIP 224.0.0.18 on eth0');
     assert.ok(join.kind === 'option' && join.level === IPPROTO_IP && join.name === IP_ADD_MEMBERSHIP);
     // struct ip_mreqn: group, any local address, ifindex 7 (host order)
@@ -48,6 +48,10 @@ describe('receive socket plan', () => {
     const dev = step(plan, 'SO_BINDTODEVICE eth0');
     assert.ok(dev.kind === 'option' && dev.level === SOL_SOCKET && dev.name === SO_BINDTODEVICE);
     assert.equal((dev.value as Buffer).toString(), 'eth0\0');
+    // Ours: kernel receive stamps, so the Master_Down_Timer runs from an advert's arrival.
+    const stamps = step(plan, 'SO_TIMESTAMPNS 1');
+    assert.ok(stamps.kind === 'option' && stamps.level === SOL_SOCKET && stamps.name === SO_TIMESTAMPNS && stamps.value === 1);
+    assert.equal(stamps.fatal, false, 'without stamps the poll time is used');
   });
 
   it('a receive buffer is set only when an instance asked for one', () => {
@@ -59,7 +63,7 @@ describe('receive socket plan', () => {
 
   it('IPv4 unicast: binding unicast_src_ip is fatal (the instance goes FAULT until the address exists)', () => {
     const plan = receiveSocketPlan(v4uni, 0);
-    assert.deepEqual(labels(plan), ['IP_MULTICAST_ALL 0', 'bind unicast_src_ip 192.0.2.1', 'SO_BINDTODEVICE eth0']);
+    assert.deepEqual(labels(plan), ['IP_MULTICAST_ALL 0', 'bind unicast_src_ip 192.0.2.1', 'SO_BINDTODEVICE eth0', 'SO_TIMESTAMPNS 1']);
     assert.equal(step(plan, 'bind unicast_src_ip 192.0.2.1').fatal, true);
   });
 
@@ -67,7 +71,7 @@ describe('receive socket plan', () => {
     const plan = receiveSocketPlan(v6mcast, 0);
     assert.deepEqual(labels(plan), [
       'IPV6_MULTICAST_ALL 0', 'IPV6_ADD_MEMBERSHIP ff02::12 on eth0', 'bind ff02::12',
-      'IPV6_RECVHOPLIMIT 1', 'IPV6_RECVPKTINFO 1', 'SO_BINDTODEVICE eth0', 'IPV6_CHECKSUM 6',
+      'IPV6_RECVHOPLIMIT 1', 'IPV6_RECVPKTINFO 1', 'SO_BINDTODEVICE eth0', 'IPV6_CHECKSUM 6', 'SO_TIMESTAMPNS 1',
     ]);
     const join = step(plan, 'IPV6_ADD_MEMBERSHIP ff02::12 on eth0');
     assert.ok(join.kind === 'option' && join.level === IPPROTO_IPV6 && join.name === IPV6_ADD_MEMBERSHIP);

@@ -376,3 +376,34 @@ test('invalid packets are counted and dropped without touching the state or the 
   assert.equal(drops.length, 2);
   assert.ok(drops[0]?.event.type === 'advertDropped' && drops[0].event.guard === 'frame');
 });
+
+test('a BACKUP runs its Master_Down_Timer from the advert\'s arrival time when the socket layer stamps one', () => {
+  const lan = new FakeLan();
+  const B = lan.router('B', '10.0.0.2');
+  const b = B.add({ name: 'VI_1', vrid: 51, priority: 100, addresses: VIP, version: 2 });
+  B.startAll();
+  const builder = new AdvertBuilder({ version: 2, family: 'inet', vrid: 51, addresses: VIP, advertIntervalMs: 1000, auth: { type: 'none' }, ttl: 255, unicast: false, v3ChecksumAsV2: false });
+  const advert = (receivedAtMs?: number) => {
+    const [d] = builder.build({ priority: 150, source: '10.0.0.1', destinations: [VRRP_MULTICAST_IPV4] });
+    return { bytes: d!.bytes, source: '10.0.0.1', ...(receivedAtMs !== undefined ? { receivedAtMs } : {}) };
+  };
+  const downMs = masterDownIntervalMs(2, 100, 1000);
+  lan.clock.advance(1000);
+  // Read 0.75 ms after it arrived: the timer counts from the arrival (RFC 5798 §6.4.2).
+  assert.equal(b.receive(advert(999.25)), true);
+  assert.equal(b.status().nextTimerMs, 999.25 + downMs);
+  assert.equal(b.status().lastHeard['10.0.0.1'], 999.25);
+  // No stamp, a stamp in the future, or one older than an advert interval (another clock, a
+  // stalled queue): the timer counts from now.
+  lan.clock.advance(1000);
+  assert.equal(b.receive(advert()), true);
+  assert.equal(b.status().nextTimerMs, 2000 + downMs);
+  assert.equal(b.receive(advert(2000.5)), true);
+  assert.equal(b.status().nextTimerMs, 2000 + downMs);
+  assert.equal(b.receive(advert(900)), true);
+  assert.equal(b.status().nextTimerMs, 2000 + downMs);
+  // It takes over Master_Down_Interval after the last stamped arrival.
+  assert.equal(b.receive(advert(1999.5)), true);
+  lan.clock.advance(10_000);
+  assert.equal(lan.transitionTime('B', 'VI_1', 'MASTER'), 1999.5 + downMs);
+});

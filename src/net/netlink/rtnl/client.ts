@@ -151,6 +151,11 @@ export class Rtnl {
     return this.#engine.batch(requests);
   }
 
+  /** Sends what was asked in this tick now and reads the answers already there (RequestEngine.flush). */
+  flush(): void {
+    this.#engine.flush();
+  }
+
   async #batch<T>(items: readonly T[], build: (item: T) => NetlinkRequest): Promise<ItemOutcome<T>[]> {
     type Built = { item: T; request: NetlinkRequest; error?: undefined } | { item: T; request?: undefined; error: NetlinkEncodeError };
     const built = items.map((item): Built => {
