@@ -15,6 +15,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { namespacePidsSync } from '../../src/lab/cleanup.js';
 
 export interface Resources {
   /** Namespace names this process created. */
@@ -35,15 +36,8 @@ function killQuietly(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Pids of every process inside a namespace (`ip netns pids`): in a namespace we made, they are ours. */
-export function namespacePidsSync(name: string): number[] {
-  try {
-    return execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-      .split(/\s+/).filter(Boolean).map(Number).filter((pid) => Number.isInteger(pid) && pid !== process.pid);
-  } catch {
-    return [];
-  }
-}
+// Pids of every process inside a namespace (`ip netns pids`): in a namespace we made, they are ours.
+export { namespacePidsSync };
 
 /** Removes everything still recorded, synchronously. */
 export function cleanupAllSync(): void {
