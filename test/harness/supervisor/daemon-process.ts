@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonConfig } from './json-config.js';
+import { isRunning } from '../../../src/lab/process.js';
 
 export const DAEMON_ENTRY = fileURLToPath(new URL('./daemon-entry.js', import.meta.url));
 
@@ -17,14 +18,7 @@ export interface LogLine {
   readonly text: string;
 }
 
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export { isRunning as alive };
 
 /** A daemon or child process of keepalived-ts (judged by its command line). */
 export function isOurs(pid: number): boolean {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { RecordingLog } from '../../../src/core/log-port.js';
 import { ScriptRunner, type ScriptToRun } from '../../../src/core/scripts/runner.js';
 import { TrackedScript } from '../../../src/core/scripts/tracked.js';
+import { isRunning } from '../../../src/lab/process.js';
 
 const dir = mkdtempSync('/tmp/ka-run-');
 chmodSync(dir, 0o755);
@@ -34,14 +35,7 @@ function sh(body: string, uid = 0, gid = 0): ScriptToRun {
   chmodSync(p, 0o755);
   return { name: p, argv: [p], uid, gid };
 }
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+const alive = isRunning;
 async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {

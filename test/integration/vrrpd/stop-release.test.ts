@@ -14,24 +14,17 @@
  * PR_SET_PDEATHSIG — sends priority 0 and releases its VIP.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { waitUntil } from '../../harness/index.js';
 import { decodeAdverts } from '../vrrp-io/lab-processes.js';
 import { DaemonLab, LAN, VIP, hasAddress, holders, instanceConf } from './lab.js';
+import { isRunning } from '../../../src/lab/process.js';
 
 const VIP_CIDR = `${VIP}/24`;
 const SKEW_MS = Math.round(((256 - 100) * 1000) / 256);
 const MASTER_DOWN_MS = 3000 + SKEW_MS;
 
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+const alive = isRunning;
 
 const conf = (routerId: string, priority: number): string => `global_defs {
   router_id ${routerId}
