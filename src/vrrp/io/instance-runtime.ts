@@ -262,6 +262,7 @@ export class InstanceRuntime implements VridEndpoint {
     // attach() reports the socket's state through socketStateChanged (and may throw a VRID clash).
     this.#socket = this.#deps.pool.attach(key, this, this.#receiveBufferBytes(links));
     this.sender.socket = this.#socket;
+    if (this.fsm.state === 'BACKUP') this.sender.prepare(this.fsm.effectivePriority);
   }
 
   /**
@@ -341,6 +342,10 @@ export class InstanceRuntime implements VridEndpoint {
   #onFsmEvent(event: InstanceEvent): void {
     // Both directions follow: ours go out with the old checksum too (keepalived vrrp_csum_mcast).
     if (event.type === 'oldChecksumDetected') this.sender.builder.checksumDestination = oldChecksumGroup(this.#spec.params);
+    // A BACKUP keeps the advert it would send on taking over ready (AdvertSender.prepare).
+    if ((event.type === 'transition' && event.to === 'BACKUP') || (event.type === 'priorityChanged' && event.state === 'BACKUP')) {
+      this.sender.prepare(this.fsm.effectivePriority);
+    }
     if (event.type === 'advertDropped') {
       this.#deps.drop({ where: event.instance, source: event.source, reason: event.reason, detail: event.detail });
     }

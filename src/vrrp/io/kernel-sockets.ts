@@ -188,6 +188,9 @@ export interface SocketFactory {
   openSend(key: SocketKey, name: string): OpenedChannel<SendChannel>;
 }
 
+/** Bound on a send socket's sockaddr cache (unicast peers of every instance sharing it). */
+const MAX_CACHED_SOCKADDRS = 1024;
+
 /** Largest datagram read whole: 255 IPv6 addresses make 4,088 bytes of VRRP. */
 const MAX_DATAGRAM = 8192;
 
@@ -238,6 +241,18 @@ export const kernelSocketFactory: SocketFactory = {
   openSend(key, name) {
     const socket = openRaw(key);
     const ifindex = key.link?.index;
+    // The destinations of a send socket are its instances' group or peers: a handful of
+    // addresses, encoded once instead of on every advert.
+    const sockaddrs = new Map<string, Buffer>();
+    const sockaddrOf = (destination: string): Buffer => {
+      let to = sockaddrs.get(destination);
+      if (to === undefined) {
+        to = sockaddrIn(destination);
+        if (sockaddrs.size >= MAX_CACHED_SOCKADDRS) sockaddrs.clear();
+        sockaddrs.set(destination, to);
+      }
+      return to;
+    };
     return setUp(socket, sendSocketPlan(key), name, () => ({
       get fd() {
         return socket.closed ? undefined : socket.fd;
@@ -245,7 +260,7 @@ export const kernelSocketFactory: SocketFactory = {
       send(bytes, destination, options) {
         const flags = options.dontRoute ? MSG_DONTROUTE : 0;
         if (key.family === 'inet') {
-          socket.send(bytes, sockaddrIn(destination), flags);
+          socket.send(bytes, sockaddrOf(destination), flags);
           return;
         }
         const control: Cmsg[] = [ipv6Pktinfo({ ...(options.source ? { source: options.source } : {}), ifindex: ifindex ?? 0 })];

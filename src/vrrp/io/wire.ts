@@ -44,6 +44,7 @@ import type { InstanceParams, OutgoingAdvert } from '../fsm/types.js';
 import { AdvertBuilder, VRRP_MULTICAST_IPV4, VRRP_MULTICAST_IPV6, VRRP_TTL, isMulticast, locateVrrp } from '../packet/index.js';
 import type { ReceivedPacket } from '../receive-checks.js';
 import { peerKey, type PooledSocket, type VridEndpoint } from './socket-pool.js';
+import type { SendOptions } from './kernel-sockets.js';
 import type { DropRecord, IncomingDatagram, TransportSpec } from './types.js';
 
 // --- in: the read dispatcher ---------------------------------------------------------------
@@ -148,6 +149,7 @@ export class AdvertSender {
   socket: PooledSocket | undefined;
   readonly #unicast: boolean;
   readonly #hopLimit: number | undefined;
+  #options: SendOptions | undefined;
 
   constructor(params: InstanceParams, transport: TransportSpec, private readonly onFailure: (failure: SendFailure) => void) {
     this.#unicast = params.unicast;
@@ -169,6 +171,15 @@ export class AdvertSender {
     return this.#unicast && this.destinations.length === 0;
   }
 
+  /**
+   * Builds the advert this sender would send at `priority` now, without sending it: a BACKUP
+   * calls this so that taking over sends prebuilt bytes (AdvertBuilder.prepare).
+   */
+  prepare(priority: number): void {
+    if (this.hasNoPeers) return;
+    this.builder.prepare({ priority, source: this.source, destinations: this.destinations });
+  }
+
   /** Sends one advert to every destination; returns the datagrams that left. */
   send(advert: OutgoingAdvert): number {
     if (this.hasNoPeers) {
@@ -187,14 +198,11 @@ export class AdvertSender {
       destinations: this.destinations,
       ...(advert.ahSequence !== undefined ? { ahSequence: advert.ahSequence } : {}),
     });
+    const options = this.#sendOptions();
     let sent = 0;
     for (const d of datagrams) {
       try {
-        socket.send(d.bytes, d.destination, {
-          dontRoute: !this.#unicast,
-          ...(this.source !== undefined ? { source: this.source } : {}),
-          ...(this.#hopLimit !== undefined ? { hopLimit: this.#hopLimit } : {}),
-        });
+        socket.send(d.bytes, d.destination, options);
         sent += 1;
       } catch (error) {
         this.counters.failed += 1;
@@ -204,6 +212,17 @@ export class AdvertSender {
     }
     this.counters.datagrams += sent;
     return sent;
+  }
+
+  /** The socket options for the current source; rebuilt only when the source changes. */
+  #sendOptions(): SendOptions {
+    if (this.#options !== undefined && this.#options.source === this.source) return this.#options;
+    this.#options = {
+      dontRoute: !this.#unicast,
+      ...(this.source !== undefined ? { source: this.source } : {}),
+      ...(this.#hopLimit !== undefined ? { hopLimit: this.#hopLimit } : {}),
+    };
+    return this.#options;
   }
 }
 /** The group keepalived ≤ 1.3.6 put in a unicast VRRPv3/IPv4 pseudo-header: vrrp_mcast_group4. */

@@ -11,6 +11,14 @@
  *   checksum is filled in here when the source address is known, though a socket with
  *   IPV6_CHECKSUM (offset 6) makes the kernel recompute it anyway.
  *
+ * Built once, stamped per advert (keepalived vrrp_build_pkt once, vrrp_update_pkt per send):
+ * without AH the bytes of an instance's advert change only with its priority, source,
+ * destinations or checksum destination, so the last datagrams built are kept and reused;
+ * IPv4 copies get the next IP ID and a fresh header checksum. `prepare` builds them ahead —
+ * a BACKUP does so for the advert it will send on taking over, which then costs a copy
+ * rather than the encoders (RFC 5798 §6.4.2: the new MASTER's first advert goes at once).
+ * AH adverts are built whole every time: the ICV covers the ID and the sequence number.
+ *
  * Receiving: `locateVrrp` finds the VRRP message inside what a raw socket returned (after the
  * IPv4 header, and after the AH when the protocol is 51), so a dispatcher can demultiplex by
  * VRID before the instance's receive guards look at the rest. It never throws.
@@ -21,7 +29,7 @@ import {
   encodeAdvert, encodingLength, passwordAuthData,
 } from './advert.js';
 import { AddressFamily, PacketError, familyOf } from './inet.js';
-import { IPV4_MIN_HEADER_LENGTH, TOS_NETWORK_CONTROL, decodeIpv4Header, encodeIpv4Header } from './ip-header.js';
+import { IPV4_MIN_HEADER_LENGTH, TOS_NETWORK_CONTROL, decodeIpv4Header, encodeIpv4Header, stampIpv4Id } from './ip-header.js';
 import { AH_HEADER_LENGTH, IPPROTO_AH, ahKey, computeAhIcv, encodeAh, spiForSource } from './ipsec-ah.js';
 import { msToV2Seconds, msToV3Centiseconds } from './interval.js';
 
@@ -69,6 +77,18 @@ export interface BuiltDatagram {
   readonly bytes: Buffer;
 }
 
+interface BuildKey {
+  readonly priority: number;
+  readonly source: string | undefined;
+  readonly destinations: readonly string[];
+  readonly checksumDestination: string | undefined;
+}
+
+function sameBuildKey(a: BuildKey, b: BuildKey): boolean {
+  return a.priority === b.priority && a.source === b.source && a.checksumDestination === b.checksumDestination
+    && a.destinations.length === b.destinations.length && a.destinations.every((d, i) => d === b.destinations[i]);
+}
+
 function authTypeNumber(auth: AdvertAuth): number {
   return auth.type === 'ah' ? AUTH_AH : auth.type === 'pass' ? AUTH_PASS : AUTH_NONE;
 }
@@ -79,6 +99,8 @@ function authTypeNumber(auth: AdvertAuth): number {
  */
 export class AdvertBuilder {
   private ipId = 0;
+  /** The last non-AH datagrams and what they were built for (see the module comment). */
+  #built: { readonly key: BuildKey; readonly datagrams: readonly BuiltDatagram[] } | undefined;
   private readonly authData: Buffer | undefined;
   private readonly ahKeyBytes: Buffer | undefined;
   /** The template's checksumDestination; set later when the old checksum is detected on a peer. */
@@ -120,8 +142,42 @@ export class AdvertBuilder {
     return IPV4_MIN_HEADER_LENGTH + (t.auth.type === 'ah' ? AH_HEADER_LENGTH : 0) + vrrp;
   }
 
+  /**
+   * Builds the advert `send` describes without sending or counting it, so the next `build`
+   * of the same advert is a copy (see the module comment). Nothing to do with AH.
+   */
+  prepare(send: Omit<AdvertToSend, 'ahSequence'>): void {
+    if (this.template.auth.type === 'ah' || (this.template.family === 'inet' && send.source === undefined)) return;
+    this.#reusable(send);
+  }
+
   /** One advert, as bytes for each destination. Bumps the IP ID once. */
   build(send: AdvertToSend): BuiltDatagram[] {
+    if (this.template.auth.type === 'ah') return this.#encode(send, this.#nextIpId());
+    const reusable = this.#reusable(send);
+    if (this.template.family === 'inet6') return reusable.map((d) => ({ destination: d.destination, bytes: Buffer.from(d.bytes) }));
+    const id = this.#nextIpId();
+    return reusable.map((d) => ({ destination: d.destination, bytes: stampIpv4Id(Buffer.from(d.bytes), id) }));
+  }
+
+  /** The kept datagrams for `send`, encoded again if anything that shapes them changed. */
+  #reusable(send: Omit<AdvertToSend, 'ahSequence'>): readonly BuiltDatagram[] {
+    const key: BuildKey = { priority: send.priority, source: send.source, destinations: send.destinations, checksumDestination: this.checksumDestination };
+    if (this.#built && sameBuildKey(this.#built.key, key)) return this.#built.datagrams;
+    // The ID is stamped per copy; 1 is a placeholder the kernel would keep as it is.
+    const datagrams = this.#encode(send, 1);
+    this.#built = { key: { ...key, destinations: [...key.destinations] }, datagrams };
+    return datagrams;
+  }
+
+  /** keepalived never lets the ID be 0: with IP_HDRINCL the kernel would overwrite it. */
+  #nextIpId(): number {
+    this.ipId = (this.ipId + 1) & 0xffff;
+    if (this.ipId === 0) this.ipId = 1;
+    return this.ipId;
+  }
+
+  #encode(send: AdvertToSend, id: number): BuiltDatagram[] {
     const t = this.template;
     const advert = this.advert(send.priority);
     if (t.family === 'inet6') {
@@ -134,9 +190,6 @@ export class AdvertBuilder {
     }
     if (send.source === undefined) throw new PacketError('an IPv4 advert needs a source address (IP_HDRINCL)');
     const source = send.source;
-    this.ipId = (this.ipId + 1) & 0xffff;
-    if (this.ipId === 0) this.ipId = 1; // the kernel would overwrite a zero ID
-    const id = this.ipId;
     const ah = t.auth.type === 'ah';
     if (ah && send.ahSequence === undefined) throw new PacketError('an AH advert needs a sequence number');
     const vrrpLength = encodingLength(advert, 'inet');

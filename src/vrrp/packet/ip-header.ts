@@ -149,3 +149,17 @@ export function decodeIpv6Header(buf: Uint8Array, offset = 0, end = buf.length):
     },
   };
 }
+
+/**
+ * Writes `id` into the IPv4 header at the start of `bytes` and recomputes its checksum
+ * (keepalived vrrp_update_pkt does the same to its prebuilt packet); returns `bytes`.
+ */
+export function stampIpv4Id(bytes: Buffer, id: number): Buffer {
+  if (!Number.isInteger(id) || id < 0 || id > 0xffff) throw new PacketError(`IPv4 id must be an integer in 0..65535, got ${id}`);
+  const headerLength = ((bytes[0] as number) & 0x0f) * 4;
+  if (bytes.length < headerLength || headerLength < IPV4_MIN_HEADER_LENGTH) throw new PacketError('not an IPv4 header');
+  bytes.writeUInt16BE(id, 4);
+  bytes.writeUInt16BE(0, 10);
+  bytes.writeUInt16BE(internetChecksum(bytes, 0, headerLength), 10);
+  return bytes;
+}

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import {
-  AdvertBuilder, AdvertTemplate, AhSequenceCounter, ChecksumContext, VRRP_MULTICAST_IPV4, VRRP_MULTICAST_IPV6,
+  AdvertBuilder, AdvertTemplate, AhSequenceCounter, BuiltDatagram, ChecksumContext, VRRP_MULTICAST_IPV4, VRRP_MULTICAST_IPV6,
   computeAdvertChecksum, computeAhIcv, decodeAdvert, decodeAh, decodeIpv4Header, decodeIpv6Header, encodeAdvert,
-  encodeAh, encodeIpv4Header, encodingLength, locateVrrp, spiForSource,
+  encodeAh, encodeIpv4Header, encodingLength, internetChecksum, locateVrrp, spiForSource,
 } from '../../../src/vrrp/packet/index.js';
 import { must } from './helpers.js';
 import { AH2, AH2U, KEEPALIVED_SOURCE, KEEPALIVED_SOURCE6, PASS2, PEER, V3V4, V3V4U, V3V6, hex } from './vectors.js';
@@ -233,4 +233,56 @@ test('the IP ID skips 0 when it wraps, as keepalived does', () => {
   assert.equal(two.length, 2);
   assert.equal(two[0]?.bytes.readUInt16BE(4), two[1]?.bytes.readUInt16BE(4));
   assert.notDeepEqual(two[0]?.bytes.subarray(20), two[1]?.bytes.subarray(20)); // v3 checksum covers the destination
+});
+
+function only(datagrams: readonly BuiltDatagram[]): Buffer {
+  assert.equal(datagrams.length, 1);
+  return (datagrams[0] as BuiltDatagram).bytes;
+}
+
+test('an advert is built once and stamped per send: same VRRP bytes, next IP ID, valid header checksum', () => {
+  const b = new AdvertBuilder({ version: 2, family: 'inet', vrid: 51, addresses: ['192.0.2.100'], advertIntervalMs: 1000, auth: { type: 'pass', password: 'secret' }, ttl: 255, unicast: false });
+  const send = { priority: 100, source: '192.0.2.1', destinations: [VRRP_MULTICAST_IPV4] };
+  b.prepare(send); // a BACKUP getting ready: nothing sent, no ID used
+  const first = only(b.build(send));
+  const second = only(b.build(send));
+  assert.notEqual(first, second, 'each send gets its own bytes');
+  assert.equal(first.readUInt16BE(4), 1);
+  assert.equal(second.readUInt16BE(4), 2);
+  for (const bytes of [first, second]) {
+    assert.equal(internetChecksum(bytes, 0, 20), 0, 'header checksum verifies');
+    assert.ok(decodeIpv4Header(bytes).ok);
+  }
+  assert.deepEqual(first.subarray(20), second.subarray(20));
+  // What the encoders would have produced for the same ID.
+  const fresh = new AdvertBuilder(b.template);
+  fresh.build(send);
+  assert.deepEqual(only(fresh.build(send)), second);
+  // A new priority, source or checksum destination is encoded again.
+  const lower = only(b.build({ ...send, priority: 80 }));
+  assert.equal(must(decodeAdvert(lower.subarray(20), 'inet')).priority, 80);
+  const moved = only(b.build({ ...send, source: '192.0.2.2' }));
+  assert.equal(must(decodeIpv4Header(moved)).source, '192.0.2.2');
+});
+
+test('AH adverts are encoded whole each time (the ICV covers the ID and the sequence)', () => {
+  const b = new AdvertBuilder({ version: 2, family: 'inet', vrid: 51, addresses: ['192.0.2.100'], advertIntervalMs: 1000, auth: { type: 'ah', password: 'secret' }, ttl: 255, unicast: false });
+  const send = { priority: 100, source: '192.0.2.1', destinations: [VRRP_MULTICAST_IPV4] };
+  b.prepare(send);
+  const one = only(b.build({ ...send, ahSequence: 7 }));
+  const two = only(b.build({ ...send, ahSequence: 8 }));
+  assert.equal(one.readUInt16BE(4), 1);
+  assert.equal(must(decodeAh(one.subarray(20))).sequence, 7);
+  assert.equal(must(decodeAh(two.subarray(20))).sequence, 8);
+  assert.notDeepEqual(one.subarray(32, 44), two.subarray(32, 44), 'a fresh ICV');
+});
+
+test('IPv6 adverts are reused whole (the kernel writes the IPv6 header)', () => {
+  const b = new AdvertBuilder({ version: 3, family: 'inet6', vrid: 51, addresses: ['2001:db8::100'], advertIntervalMs: 1000, auth: { type: 'none' }, ttl: 255, unicast: false });
+  const send = { priority: 100, source: 'fe80::1', destinations: [VRRP_MULTICAST_IPV6] };
+  const one = only(b.build(send));
+  const two = only(b.build(send));
+  assert.notEqual(one, two);
+  assert.deepEqual(one, two);
+  assert.deepEqual(one, encodeAdvert(b.advert(100), { family: 'inet6', source: 'fe80::1', destination: VRRP_MULTICAST_IPV6 }));
 });
