@@ -38,9 +38,25 @@ function openSendOnly(etherType: number): RawSocket {
   return socket;
 }
 
+/** A frame ready to send and the sockaddr_ll it goes to. */
+interface ReadyFrame {
+  readonly frame: Buffer;
+  readonly to: Buffer;
+}
+
+/** Bound on kept frames: a few per virtual address (ARP or NA with or without the Router flag). */
+const MAX_KEPT_FRAMES = 4096;
+
 export class NeighbourAnnouncer {
   #arp: RawSocket | null = null;
   #ndisc: RawSocket | null = null;
+  /**
+   * Frames built before, by kind, interface, MAC and address. A frame depends on nothing
+   * else, and the same few are sent again and again (repeats, refresh bursts, takeovers), so
+   * each is encoded once; `prepare*` builds them before they are needed, as a BACKUP does for
+   * the GARPs it will send on taking over.
+   */
+  readonly #frames = new Map<string, ReadyFrame>();
 
   /**
    * Opens both sockets now, as keepalived does at start-up (gratuitous_arp_init,
@@ -59,9 +75,9 @@ export class NeighbourAnnouncer {
 
   /** Sends one gratuitous ARP for `address`; returns the bytes sent (42). Throws an ErrnoError. */
   sendGratuitousArp(link: LinkInterface, address: string): number {
-    const frame = encodeGratuitousArpFrame(link.mac, address);
+    const { frame, to } = this.#gratuitousArp(link, address);
     this.#arp ??= openSendOnly(ETH_P_ARP);
-    return this.#arp.send(frame, sockaddrLl({ protocol: ETH_P_ARP, ifindex: link.ifindex, hatype: ARPHRD_ETHER, address: BROADCAST_MAC }));
+    return this.#arp.send(frame, to);
   }
 
   /**
@@ -70,9 +86,43 @@ export class NeighbourAnnouncer {
    * Returns the bytes sent (86).
    */
   sendUnsolicitedNa(link: LinkInterface, address: string, options: { router: boolean }): number {
-    const frame = encodeUnsolicitedNaFrame({ mac: link.mac, address, router: options.router });
+    const { frame, to } = this.#unsolicitedNa(link, address, options.router);
     this.#ndisc ??= openSendOnly(ETH_P_IPV6);
-    return this.#ndisc.send(frame, sockaddrLl({ protocol: ETH_P_IPV6, ifindex: link.ifindex, hatype: ARPHRD_ETHER, address: ipv6MulticastMac(ALL_NODES) }));
+    return this.#ndisc.send(frame, to);
+  }
+
+  /** Builds the gratuitous ARP `sendGratuitousArp` would send, ahead. Throws on a bad address. */
+  prepareGratuitousArp(link: LinkInterface, address: string): void {
+    this.#gratuitousArp(link, address);
+  }
+
+  /** Builds the NA `sendUnsolicitedNa` would send, ahead. Throws on a bad address. */
+  prepareUnsolicitedNa(link: LinkInterface, address: string, options: { router: boolean }): void {
+    this.#unsolicitedNa(link, address, options.router);
+  }
+
+  #gratuitousArp(link: LinkInterface, address: string): ReadyFrame {
+    return this.#kept(`arp ${link.ifindex} ${macKey(link.mac)} ${address}`, () => ({
+      frame: encodeGratuitousArpFrame(link.mac, address),
+      to: sockaddrLl({ protocol: ETH_P_ARP, ifindex: link.ifindex, hatype: ARPHRD_ETHER, address: BROADCAST_MAC }),
+    }));
+  }
+
+  #unsolicitedNa(link: LinkInterface, address: string, router: boolean): ReadyFrame {
+    return this.#kept(`na ${link.ifindex} ${macKey(link.mac)} ${address} ${router ? 'R' : '-'}`, () => ({
+      frame: encodeUnsolicitedNaFrame({ mac: link.mac, address, router }),
+      to: sockaddrLl({ protocol: ETH_P_IPV6, ifindex: link.ifindex, hatype: ARPHRD_ETHER, address: ipv6MulticastMac(ALL_NODES) }),
+    }));
+  }
+
+  #kept(key: string, build: () => ReadyFrame): ReadyFrame {
+    let ready = this.#frames.get(key);
+    if (ready === undefined) {
+      ready = build();
+      if (this.#frames.size >= MAX_KEPT_FRAMES) this.#frames.clear();
+      this.#frames.set(key, ready);
+    }
+    return ready;
   }
 
   close(): void {
@@ -81,6 +131,10 @@ export class NeighbourAnnouncer {
     this.#arp = null;
     this.#ndisc = null;
   }
+}
+
+function macKey(mac: string | Uint8Array): string {
+  return typeof mac === 'string' ? mac.toLowerCase() : Buffer.from(mac).toString('hex');
 }
 
 /**

@@ -26,6 +26,9 @@ import type { Clock } from './types.js';
 export interface NeighbourAnnouncerPort {
   sendGratuitousArp(link: { ifindex: number; mac: string }, address: string): number;
   sendUnsolicitedNa(link: { ifindex: number; mac: string }, address: string, options: { router: boolean }): number;
+  /** Build the frame ahead (the announcer keeps it for the send). */
+  prepareGratuitousArp?(link: { ifindex: number; mac: string }, address: string): void;
+  prepareUnsolicitedNa?(link: { ifindex: number; mac: string }, address: string, options: { router: boolean }): void;
 }
 
 export interface AnnounceStats {
@@ -55,6 +58,12 @@ export interface AnnounceSinkHandle {
   readonly stats: AnnounceStats;
   /** Reads the NA Router flag of these interfaces now. */
   prime(devs: readonly string[]): Promise<void>;
+  /**
+   * Builds now the frames the sink would send for these targets (a BACKUP's addresses, so
+   * that its first GARPs after taking over are not encoded while the LAN waits). Targets
+   * whose interface is missing or NOARP are skipped, as they would be when sent.
+   */
+  prepare(targets: readonly AnnounceTarget[]): void;
 }
 
 export function announceSink(options: AnnounceSinkOptions): AnnounceSinkHandle {
@@ -84,17 +93,24 @@ export function announceSink(options: AnnounceSinkOptions): AnnounceSinkHandle {
     return routerFlag.get(dev)?.value ?? false;
   };
 
+  /** Where the frame for `dev` leaves, or why it does not. */
+  const linkOf = (dev: string): { ifindex: number; mac: string } | 'no-interface' | 'noarp' => {
+    const link = options.links.linkByName(dev);
+    if (!link || link.mac === undefined) return 'no-interface';
+    if ((link.flags & IFF.NOARP) !== 0) return 'noarp';
+    return { ifindex: link.index, mac: link.mac };
+  };
+
   const sink: AnnounceSink = (target, owner) => {
-    const link = options.links.linkByName(target.dev);
-    if (!link || link.mac === undefined) {
+    const l = linkOf(target.dev);
+    if (l === 'no-interface') {
       stats.skippedNoInterface += 1;
       return;
     }
-    if ((link.flags & IFF.NOARP) !== 0) {
+    if (l === 'noarp') {
       stats.skippedNoArp += 1;
       return;
     }
-    const l = { ifindex: link.index, mac: link.mac };
     try {
       if (target.family === 4) {
         options.announcer.sendGratuitousArp(l, target.address);
@@ -112,5 +128,18 @@ export function announceSink(options: AnnounceSinkOptions): AnnounceSinkHandle {
   const prime = async (devs: readonly string[]): Promise<void> => {
     await Promise.all(devs.map((d) => refresh(d)));
   };
-  return { sink, stats, prime };
+  const prepare = (targets: readonly AnnounceTarget[]): void => {
+    const announcer = options.announcer;
+    for (const target of targets) {
+      const l = linkOf(target.dev);
+      if (typeof l === 'string') continue;
+      try {
+        if (target.family === 4) announcer.prepareGratuitousArp?.(l, target.address);
+        else announcer.prepareUnsolicitedNa?.(l, target.address, { router: routerFlag.get(target.dev)?.value ?? false });
+      } catch {
+        // The send reports it, where it matters.
+      }
+    }
+  };
+  return { sink, stats, prime, prepare };
 }

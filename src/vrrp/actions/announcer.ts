@@ -47,7 +47,7 @@ export interface AnnouncerHooks {
   targets(): readonly AnnounceTarget[];
   /** For garp_extra_if: one address per extra interface (see extraInterfaceTargets). */
   extraTargets(): readonly AnnounceTarget[];
-  /** Told before each burst; for logging ("Sending/queueing gratuitous ARPs on ..."). */
+  /** Told of each burst once its messages are sent or queued; for logging ("Sending/queueing gratuitous ARPs on ..."). */
   onBurst?(reason: BurstReason, targets: readonly AnnounceTarget[], repeat: number): void;
 }
 
@@ -152,10 +152,12 @@ export class InstanceAnnouncer {
     if (!this.#master || repeat <= 0) return;
     const targets = this.#hooks.targets();
     if (targets.length === 0) return;
-    this.#hooks.onBurst?.(reason, targets, repeat);
     for (let j = 0; j < repeat; j++) {
       for (const target of targets) this.#pacer.request(this, target, repeat);
     }
+    // Told after the requests (keepalived logs first): the log line must not delay a new
+    // MASTER's first GARP, and nothing else happens in between.
+    this.#hooks.onBurst?.(reason, targets, repeat);
   }
 
   /** keepalived vrrp_send_vmac_update: one message per extra interface. */

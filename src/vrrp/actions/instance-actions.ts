@@ -74,6 +74,8 @@ export interface InstanceActionsOptions {
    * leaving MASTER and when starting (or resuming after a reload) in BACKUP or FAULT.
    */
   readonly dontRelease?: boolean;
+  /** Builds ahead the GARP/NA frames of this instance's addresses (AnnounceSinkHandle.prepare). */
+  readonly prepareAnnouncements?: () => void;
 }
 
 const ROLE_NAMES: Record<NetItem['role'], string> = {
@@ -122,12 +124,16 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
     this.#resumingMaster = state === 'MASTER';
   }
 
-  /** Feed every InstanceEvent of the instance here (the FSM host's `emit`). */
-  handle(event: InstanceEvent): void {
+  /**
+   * Feed every InstanceEvent of the instance here (the FSM host's `emit`). For a transition
+   * to MASTER, returns what settles once the addresses are in and the first announcement
+   * burst is out (or it failed, or the instance left MASTER meanwhile): the daemon holds its
+   * log lines and notifies until then (src/vrrp/daemon/report-queue.ts).
+   */
+  handle(event: InstanceEvent): Promise<void> | undefined {
     switch (event.type) {
       case 'transition':
-        this.#transition(event.from, event.to, event.cause);
-        return;
+        return this.#transition(event.from, event.to, event.cause);
       case 'masterRxLowerPriority':
         if (this.#state !== 'MASTER') return;
         this.announcer.lowerPriorityAdvert();
@@ -141,18 +147,29 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
     }
   }
 
+  /**
+   * Encodes ahead what becoming MASTER sends — the install batch and the GARP/NA frames — so
+   * a takeover hands prepared bytes to the kernel (RFC 5798 §6.4.2: the new MASTER's
+   * addresses and announcements go at once). Called on entering BACKUP; anything that
+   * changed by the takeover (an interface index, a MAC) is simply encoded then.
+   */
+  prepareTakeover(): void {
+    this.net.prepareInstall();
+    this.#options.prepareAnnouncements?.();
+  }
+
   /** Resolves when the kernel has caught up with every transition seen so far. */
   settled(): Promise<void> {
     return this.net.settled();
   }
 
-  #transition(from: VrrpState, to: VrrpState, cause: TransitionCause): void {
+  #transition(from: VrrpState, to: VrrpState, cause: TransitionCause): Promise<void> | undefined {
     const resumingMaster = this.#resumingMaster;
     this.#resumingMaster = false;
     this.#state = to;
     if (to === 'MASTER') {
       const resumed = resumingMaster && from === 'INIT' && cause === 'reload';
-      this.net.install().then((report) => {
+      return this.net.install().then((report) => {
         // Announce only what went in, and only if we are still MASTER.
         if (this.#state !== 'MASTER' || report.op !== 'add') return;
         if (!resumed) {
@@ -162,9 +179,9 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
         // keepalived restore_vrrp_state: one burst, and only if the reload added an address.
         const added = report.results.some((r) => r.item.category === 'address' && r.outcome.result === 'done');
         this.announcer.resumedMaster(added);
-      }, (err: Error) => this.emit('error', err));
-      return;
+      }).catch((err: Error) => { this.emit('error', err); });
     }
+    if (to === 'BACKUP') this.prepareTakeover();
     if (from === 'INIT') {
       // keepalived vrrp_init_state -> vrrp_restore_interface: starting anywhere but MASTER,
       // an instance gives up what it may hold (forced: the kernel alone knows what is there).
@@ -173,10 +190,11 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
       }
       return;
     }
-    if (from !== 'MASTER') return;
+    if (from !== 'MASTER') return undefined;
     this.announcer.leftMaster();
-    if (to === 'STOP' && this.#options.dontRelease) return;
+    if (to === 'STOP' && this.#options.dontRelease) return undefined;
     this.net.remove({ force: this.#options.dontRelease === true }).catch((err: Error) => this.emit('error', err));
+    return undefined;
   }
 
   #externalRemoval(removal: ExternalRemoval): void {

@@ -32,7 +32,7 @@ import { RTM } from '../../net/netlink/rtnl/constants.js';
 import { decodeRoute } from '../../net/netlink/rtnl/route.js';
 import { decodeRule } from '../../net/netlink/rtnl/rule.js';
 import {
-  addressItem, addressMatches, classify, plan, routeItem, routeMatches, ruleItem, ruleMatches,
+  AddPlanCache, addressItem, addressMatches, classify, plan, routeItem, routeMatches, ruleItem, ruleMatches,
   type AddressItem, type IndexOf, type ItemResult, type NetItem,
 } from './net-plan.js';
 import type { RouteEntry, RuleEntry, VipSpec } from './types.js';
@@ -107,6 +107,7 @@ export class NetObjectSet extends EventEmitter<NetSetEvents> {
   #chain: Promise<unknown> = Promise.resolve();
   /** Operations enqueued and not finished. */
   #outstanding = 0;
+  readonly #addPlans = new AddPlanCache();
 
   constructor(name: string, items: readonly NetItem[], onRemoval: 'report' | 'reinstate', rtnl: RtnlPort, interfaces: InterfacesPort) {
     super();
@@ -151,10 +152,23 @@ export class NetObjectSet extends EventEmitter<NetSetEvents> {
     return this.items.filter((i): i is AddressItem => i.category === 'address' && this.#installed.has(i));
   }
 
+  /**
+   * Plans the install of every item now, so that a takeover, which installs them all, sends
+   * requests encoded in advance (AddPlanCache).
+   */
+  prepareInstall(): void {
+    // Everything: what a BACKUP installs on taking over (its removal may still be queued now).
+    this.#addPlans.plan(this.items, this.#indexOf);
+  }
+
   /** Adds every item not installed yet, in one batch. */
   install(): Promise<ApplyReport> {
     this.#active = true;
-    return this.#enqueue(() => this.#apply('add', this.items.filter((i) => !this.#installed.has(i))));
+    return this.#enqueue(() => this.#apply('add', this.#notInstalled()));
+  }
+
+  #notInstalled(): NetItem[] {
+    return this.items.filter((i) => !this.#installed.has(i));
   }
 
   /**
@@ -232,7 +246,7 @@ export class NetObjectSet extends EventEmitter<NetSetEvents> {
   }
 
   async #apply(op: 'add' | 'delete', items: readonly NetItem[]): Promise<ApplyReport> {
-    const { requests, skipped } = plan(items, op, this.#indexOf);
+    const { requests, skipped } = op === 'add' ? this.#addPlans.plan(items, this.#indexOf) : plan(items, op, this.#indexOf);
     let sending: Promise<BatchOutcome[]> | undefined;
     if (requests.length) {
       sending = this.#rtnl.batch(requests.map((r) => r.request));

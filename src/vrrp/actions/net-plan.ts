@@ -271,6 +271,35 @@ export function plan(items: readonly NetItem[], op: 'add' | 'delete', indexOf: I
   return { requests, skipped };
 }
 
+/**
+ * The last `add` plan of a set, kept with the interface indexes it was computed from. A BACKUP
+ * plans its install ahead (NetObjectSet.prepareInstall), so taking over sends requests encoded
+ * earlier instead of encoding them while the first GARP waits (RFC 5798 §6.4.2 wants the
+ * addresses up at once). The plan depends on nothing but the items and `indexOf`, so it is
+ * reused while the same items are asked for and every interface it looked up still has the
+ * index it had; anything else plans again.
+ */
+export class AddPlanCache {
+  #kept: { readonly items: readonly NetItem[]; readonly lookups: ReadonlyMap<string, number | undefined>; readonly plan: Plan } | undefined;
+
+  plan(items: readonly NetItem[], indexOf: IndexOf): Plan {
+    const kept = this.#kept;
+    if (kept && sameItems(kept.items, items) && [...kept.lookups].every(([dev, index]) => indexOf(dev) === index)) return kept.plan;
+    const lookups = new Map<string, number | undefined>();
+    const planned = plan(items, 'add', (dev) => {
+      const index = indexOf(dev);
+      lookups.set(dev, index);
+      return index;
+    });
+    this.#kept = { items: [...items], lookups, plan: planned };
+    return planned;
+  }
+}
+
+function sameItems(a: readonly NetItem[], b: readonly NetItem[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
 // --- from answers to state -----------------------------------------------------------------
 
 export type ItemResult =

@@ -211,7 +211,10 @@ export class VrrpActions {
         for (const t of targets) this.#log(`(${def.name}) Sending/queueing ${t.family === 4 ? 'gratuitous ARPs' : 'Unsolicited Neighbour Adverts'} on ${t.dev} for ${t.address}`);
       },
     });
-    const actions = new InstanceActions(def.name, net, announcer, this.#options.dontRelease !== undefined ? { dontRelease: this.#options.dontRelease } : {});
+    const actions = new InstanceActions(def.name, net, announcer, {
+      ...(this.#options.dontRelease !== undefined ? { dontRelease: this.#options.dontRelease } : {}),
+      prepareAnnouncements: () => this.announce.prepare(net.items.flatMap((i) => (i.category === 'address' ? [{ address: i.address, family: i.family, dev: i.dev }] : []))),
+    });
     actions.on('applied', (report) => this.#logReport(def.name, report));
     actions.on('untrackedRemoval', (r) => this.#log(`(${def.name}) ${describeItem(r.item)} was deleted (no_track: ignored)`));
     actions.on('error', (err) => this.#log(`(${def.name}) ${err.message}`));

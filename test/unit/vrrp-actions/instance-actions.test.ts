@@ -18,8 +18,10 @@ class FakeRtnl implements RtnlPort {
   readonly batches: string[][] = [];
   pending: (() => void)[] = [];
   hold = false;
+  readonly requests: (readonly NetlinkRequest[])[] = [];
   async batch(requests: readonly NetlinkRequest[]): Promise<BatchOutcome[]> {
     this.batches.push(requests.map((r) => r.typeName));
+    this.requests.push(requests);
     if (this.hold) await new Promise<void>((r) => this.pending.push(r));
     return requests.map(() => ({ ok: true, replies: [] }));
   }
@@ -29,7 +31,7 @@ class FakeRtnl implements RtnlPort {
 
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-function setup(options: { dontRelease?: boolean } = {}) {
+function setup(options: { dontRelease?: boolean; prepareAnnouncements?: () => void } = {}) {
   const clock = new FakeClock();
   const rtnl = new FakeRtnl();
   const sent: { at: number; address: string }[] = [];
@@ -48,10 +50,10 @@ function setup(options: { dontRelease?: boolean } = {}) {
   });
   const actions = new InstanceActions('VI_1', net, announcer, options);
   let state: VrrpState = 'INIT';
-  const go = (to: VrrpState, cause: TransitionCause = 'startup'): void => {
+  const go = (to: VrrpState, cause: TransitionCause = 'startup'): Promise<void> | undefined => {
     const event: InstanceEvent = { type: 'transition', instance: 'VI_1', from: state, to, cause, priority: 100, atMs: clock.now() };
     state = to;
-    actions.handle(event);
+    return actions.handle(event);
   };
   return { clock, rtnl, sent, net, actions, go };
 }
@@ -207,4 +209,23 @@ test('a lower-priority advert and a resolved split brain start their bursts only
   actions.handle(split);
   clock.advance(20_000);
   assert.equal(sent.length - before, 10 + 10 + 10 + 10, 'lower-priority burst + delayed, split-brain burst + delayed');
+});
+
+test('entering BACKUP prepares the takeover; becoming MASTER sends the prepared requests and settles after the first burst', async () => {
+  let prepared = 0;
+  const { rtnl, sent, actions, go } = setup({ prepareAnnouncements: () => { prepared += 1; } });
+  go('BACKUP');
+  assert.equal(prepared, 1, 'the GARP frames are built ahead');
+  assert.equal(rtnl.batches.length, 0, 'nothing is sent ahead');
+  const takeover = go('MASTER');
+  assert.ok(takeover, 'a takeover says when it is announced');
+  await takeover;
+  assert.equal(sent.length, 10, 'settled after the first burst went out');
+  await actions.settled();
+  go('BACKUP');
+  await actions.settled();
+  assert.equal(prepared, 2);
+  await go('MASTER');
+  assert.equal(rtnl.requests[2]?.[0], rtnl.requests[0]?.[0], 'the same encoded request, planned while BACKUP');
+  assert.equal(go('BACKUP'), undefined, 'only a takeover returns a promise');
 });

@@ -9,7 +9,7 @@ import { NlmF } from '../../../src/net/netlink/constants.js';
 import { addressBody } from '../../../src/net/netlink/rtnl/address.js';
 import { RTM } from '../../../src/net/netlink/rtnl/constants.js';
 import {
-  ActionsConfigError, addressItem, addressMatches, classify, plan, routeItem, routeMatches, routeSpec, ruleItem, ruleMatches,
+  ActionsConfigError, AddPlanCache, addressItem, addressMatches, classify, plan, routeItem, routeMatches, routeSpec, ruleItem, ruleMatches,
 } from '../../../src/vrrp/actions/net-plan.js';
 
 const indexOf = (dev: string): number | undefined => ({ eth0: 2, eth1: 3, 'vrrp.51': 7 } as Record<string, number>)[dev];
@@ -155,4 +155,23 @@ test('recognising our address, route and rule in a deletion notification', () =>
   assert.equal(ruleMatches(ru, rule({ priority: 101 })), false);
   assert.equal(ruleMatches(ru, rule({ table: 254 })), false);
   assert.equal(ruleMatches(ru, rule({ src: undefined })), false);
+});
+
+test('the add plan is kept while the items and their interfaces\' indexes are the same, and made again otherwise', () => {
+  const vip = addressItem({ address: '192.0.2.10' }, 'vip', 1, 'eth0');
+  const route = routeItem({ route: { dst: '198.51.100.0/24', gateway: '192.0.2.1' }, dev: 'eth1' }, 'route', 1);
+  const indexes: Record<string, number> = { eth0: 2, eth1: 3 };
+  const lookup = (dev: string): number | undefined => indexes[dev];
+  const cache = new AddPlanCache();
+  const first = cache.plan([vip, route], lookup);
+  assert.deepEqual(first, plan([vip, route], 'add', lookup));
+  assert.equal(cache.plan([vip, route], lookup), first, 'prepared ahead, reused at the takeover');
+  assert.notEqual(cache.plan([vip], lookup), first, 'other items');
+  const again = cache.plan([vip, route], lookup);
+  indexes.eth1 = 9; // the route's interface was re-created
+  const replanned = cache.plan([vip, route], lookup);
+  assert.notEqual(replanned, again);
+  assert.deepEqual(replanned, plan([vip, route], 'add', lookup));
+  delete indexes.eth0; // the VIP's interface is gone: skipped, as plan() says
+  assert.equal(cache.plan([vip, route], lookup).skipped[0]?.item, vip);
 });
