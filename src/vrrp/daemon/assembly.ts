@@ -33,10 +33,13 @@ import { netlinkOpenOptions, planNetlinkBuffers } from '../adapter/socket-buffer
 import { openVrrpActions, type InstanceActions, type OpenedVrrpActions, type VrrpActions, type VrrpFirewallOptions } from '../actions/index.js';
 import type { LinkRef } from '../io/index.js';
 import { AlertRecorder, NotifyDispatcher, NotifyFifo, type FifoSpec } from '../notify/index.js';
+import type { ReportQueue } from './report-queue.js';
 
 /** What lives as long as the vrrp process. */
 export interface VrrpProcess {
+  /** Goes through `reports`. */
   readonly log: LogPort;
+  readonly reports: ReportQueue;
   readonly settings: ChildSettings;
   readonly scripts: ScriptRunner;
   readonly table: InterfaceTable;
@@ -98,7 +101,10 @@ function firewallFor(plan: VrrpPlan, log: LogPort): VrrpFirewallOptions | false 
 }
 
 export interface OpenProcessInput {
+  /** Already going through `reports` (ReportQueue.log). */
   readonly log: LogPort;
+  /** Log lines and notifies in order, held while a takeover goes out (report-queue.ts). */
+  readonly reports: ReportQueue;
   readonly settings: ChildSettings;
   readonly scripts: ScriptRunner;
 }
@@ -221,6 +227,7 @@ export function notifyDispatcher(plan: VrrpPlan, p: VrrpProcess): NotifyDispatch
     fifos: p.fifos.use(plan.notify.fifos),
     alerts: p.alerts,
     noEmailFaults: plan.notify.noEmailFaults,
+    reports: p.reports,
   });
 }
 

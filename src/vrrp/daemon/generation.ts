@@ -6,6 +6,8 @@
  *   runtime event ─┬─ log (keepalived's words, log-lines.ts; drops through one rate-limited log)
  *                  ├─ InstanceActions.handle       VIPs, routes, rules, GARP/NA
  *                  └─ NotifyDispatcher             notify scripts, FIFO lines, smtp alerts
+ *   The log and the dispatcher both go through the process's ReportQueue, which a new MASTER
+ *   holds until its first GARPs are out (report-queue.ts); their order never changes.
  *   InstanceActions 'releaseMaster'  → VrrpInstance.releaseMaster (a VIP deleted from outside)
  *   trackers → calculator            → setPriorityAdjustment / setFault (TrackingApplier)
  *   interface table changes          → InstanceRuntime.rebind() when the source address moved
@@ -41,6 +43,7 @@ import {
 import type { NotifyDispatcher } from '../notify/index.js';
 import type { TrackingUpdate } from '../track/index.js';
 import { eventLines } from './log-lines.js';
+import { ReportQueue } from './report-queue.js';
 import { TrackingApplier, type Tracking } from './tracking.js';
 
 /** What a kept instance resumes from (keepalived restore_vrrp_state). */
@@ -54,6 +57,11 @@ export interface GenerationInput {
   readonly plan: VrrpPlan;
   readonly config: Config;
   readonly log: LogPort;
+  /**
+   * The process's report queue, which `log` and `notify` go through: a new MASTER holds it
+   * until its first GARPs are out (report-queue.ts). Default: one of its own (tests).
+   */
+  readonly reports?: ReportQueue;
   readonly settings: ChildSettings;
   /** The live interface table: the sockets' directory, and its changes trigger re-binding. */
   readonly table: GenerationTable;
@@ -93,6 +101,7 @@ export class Generation {
   /** Instances waiting for an unweighted script's first result. */
   readonly held = new Set<string>();
   readonly #in: GenerationInput;
+  readonly #reports: ReportQueue;
   readonly #planned: ReadonlyMap<string, PlannedInstance>;
   readonly #applier = new TrackingApplier();
   readonly #instanceResume: Map<string, ResumeState>;
@@ -103,6 +112,7 @@ export class Generation {
 
   constructor(input: GenerationInput) {
     this.#in = input;
+    this.#reports = input.reports ?? new ReportQueue((err) => input.log.error(`while reporting: ${(err as Error).message}`));
     this.plan = input.plan;
     this.config = input.config;
     this.tracking = input.tracking;
@@ -248,11 +258,14 @@ export class Generation {
 
   #onEvent(event: RuntimeEvent): void {
     if (this.#mode === 'retired' || this.#mode === 'created') return;
-    // A new MASTER's addresses go to the kernel first (the netlink batch is sent at once), so
-    // its first GARP does not wait for the log and notify work below; the order of the log
-    // lines and notify messages is unchanged.
+    // A new MASTER's addresses go to the kernel first (the netlink batch is sent at once) and
+    // the log lines and notifies below wait in the report queue until its first GARPs are
+    // out, as keepalived runs notify scripts after its GARPs; their order is unchanged.
     const installFirst = event.type === 'transition' && event.to === 'MASTER';
-    if (installFirst) this.actions.get(event.instance)?.handle(event);
+    if (installFirst) {
+      const announced = this.actions.get(event.instance)?.handle(event);
+      if (announced) this.#reports.hold(announced);
+    }
     this.#log(event);
     switch (event.type) {
       case 'transition': {

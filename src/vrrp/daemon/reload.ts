@@ -89,7 +89,7 @@ export async function reloadGeneration(current: Generation, config: Config, p: V
   }
   const groupResume = new Map([...before.groups].filter(([name]) => plan.syncGroups.some((g) => g.name === name)));
   const next = new Generation({
-    plan, config, log: p.log, settings: p.settings, table: p.table,
+    plan, config, log: p.log, reports: p.reports, settings: p.settings, table: p.table,
     actions: registered.actions, vmacs: registered.vmacs, setupFaults: registered.faults,
     tracking, notify: notifyDispatcher(plan, p), startedAtMs: p.startedAtMs, resume, groupResume,
   });

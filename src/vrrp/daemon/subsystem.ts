@@ -32,6 +32,7 @@ import { newVrrpStats } from '../stats.js';
 import { PlanRefusedError, asConfig, clearLeftovers, closeVrrpProcess, notifyDispatcher, openVrrpProcess, registerInstances, type VrrpProcess } from './assembly.js';
 import { Generation } from './generation.js';
 import { reloadGeneration } from './reload.js';
+import { ReportQueue } from './report-queue.js';
 import { buildSnapshot } from './snapshot.js';
 import { vrrpStats, vrrpStatus } from './status.js';
 import { Tracking } from './tracking.js';
@@ -44,7 +45,6 @@ const FIFO_DRAIN_MS = 100;
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 export class VrrpSubsystem implements Subsystem {
-  #ctx: SubsystemContext | undefined;
   #process: VrrpProcess | undefined;
   #generation: Generation | undefined;
   #config: Config | undefined;
@@ -52,21 +52,22 @@ export class VrrpSubsystem implements Subsystem {
 
   async start(part: unknown, ctx: SubsystemContext): Promise<void> {
     const config = asConfig(part);
-    this.#ctx = ctx;
-    const { process: p, plan } = await openVrrpProcess(config, { log: ctx.log, settings: ctx.settings, scripts: ctx.scripts });
+    const reports = new ReportQueue((err) => ctx.log.error(`while reporting: ${(err as Error).message}`));
+    const log = reports.log(ctx.log);
+    const { process: p, plan } = await openVrrpProcess(config, { log, reports, settings: ctx.settings, scripts: ctx.scripts });
     try {
-      const registered = await registerInstances(p.opened.actions, plan, ctx.log);
-      await clearLeftovers(registered, plan, ctx.log, ctx.settings.logDetail);
+      const registered = await registerInstances(p.opened.actions, plan, log);
+      await clearLeftovers(registered, plan, log, ctx.settings.logDetail);
       const generation = new Generation({
-        plan, config, log: ctx.log, settings: ctx.settings, table: p.table,
+        plan, config, log, reports, settings: ctx.settings, table: p.table,
         actions: registered.actions, vmacs: registered.vmacs, setupFaults: registered.faults,
-        tracking: new Tracking(plan, { log: ctx.log, scripts: ctx.scripts, table: p.table }),
+        tracking: new Tracking(plan, { log, scripts: ctx.scripts, table: p.table }),
         notify: notifyDispatcher(plan, p), startedAtMs: p.startedAtMs,
       });
       this.#generation = generation;
       this.#process = p;
       this.#config = config;
-      if (plan.runtime.startupDelayMs > 0) ctx.log.info(`Delaying startup for ${plan.runtime.startupDelayMs / 1000} seconds`);
+      if (plan.runtime.startupDelayMs > 0) log.info(`Delaying startup for ${plan.runtime.startupDelayMs / 1000} seconds`);
       await generation.start();
     } catch (err) {
       this.#generation?.tracking.stop();
@@ -146,7 +147,7 @@ export class VrrpSubsystem implements Subsystem {
     try {
       await p.opened.actions.stop();
     } catch (err) {
-      this.#ctx?.log.error(`while releasing addresses, VMACs and the firewall: ${(err as Error).message}`);
+      p.log.error(`while releasing addresses, VMACs and the firewall: ${(err as Error).message}`);
     }
     const started = performance.now();
     if (g) await Promise.race([g.notify.settled(), delay(STOP_SCRIPTS_GRACE_MS)]);

@@ -77,6 +77,11 @@ export interface NotifyDispatcherOptions {
   readonly stopScriptTimeoutMs?: number;
   /** Clock for alert stamps (ms since the epoch). */
   readonly now?: () => number;
+  /**
+   * Where dispatches wait their turn behind the process's log lines (the vrrp child's
+   * ReportQueue, which holds them while a new MASTER's first GARPs go out); default: at once.
+   */
+  readonly reports?: { run(report: () => void): void; idle(): Promise<void> };
 }
 
 const STATE_SCRIPT: Record<NotifyState, keyof NotifyScripts> = {
@@ -100,28 +105,32 @@ export class NotifyDispatcher {
 
   /** An instance entered a state. `priority` is its effective priority. */
   instanceState(name: string, state: NotifyState, priority: number): void {
-    const spec = this.spec('INSTANCE', name);
-    const reported: NotifyState = state === 'DELETED' && !spec?.notifyDeleted ? 'FAULT' : state;
-    this.dispatch('INSTANCE', name, spec, reported, priority);
+    this.report(() => {
+      const spec = this.spec('INSTANCE', name);
+      const reported: NotifyState = state === 'DELETED' && !spec?.notifyDeleted ? 'FAULT' : state;
+      this.dispatch('INSTANCE', name, spec, reported, priority);
+    });
   }
 
   /** A sync group entered a state (groups have no DELETED; their priority is reported as 0). */
   groupState(name: string, state: Exclude<NotifyState, 'DELETED'>): void {
-    this.dispatch('GROUP', name, this.spec('GROUP', name), state, 0);
+    this.report(() => this.dispatch('GROUP', name, this.spec('GROUP', name), state, 0));
   }
 
   /** A MASTER received an advert with a lower priority than its own `priority`. */
   masterRxLowerPriority(name: string, priority: number): void {
-    const script = this.spec('INSTANCE', name)?.scripts.masterRxLowerPri;
-    if (script) this.start(script, []);
-    this.writeFifos(formatFifoLine('INSTANCE', name, 'MASTER_RX_LOWER_PRI', priority));
+    this.report(() => {
+      const script = this.spec('INSTANCE', name)?.scripts.masterRxLowerPri;
+      if (script) this.start(script, []);
+      this.writeFifos(formatFifoLine('INSTANCE', name, 'MASTER_RX_LOWER_PRI', priority));
+    });
   }
 
   /** An instance's effective priority changed; written only with notify_priority_changes. */
   priorityChanged(name: string, state: string, priority: number): void {
     if (!this.spec('INSTANCE', name)?.notifyPriorityChanges) return;
     const what: FifoState = state === 'MASTER' ? 'MASTER_PRIORITY' : 'BACKUP_PRIORITY';
-    this.writeFifos(formatFifoLine('INSTANCE', name, what, priority));
+    this.report(() => this.writeFifos(formatFifoLine('INSTANCE', name, what, priority)));
   }
 
   /**
@@ -129,17 +138,23 @@ export class NotifyDispatcher {
    * global_defs fifo_write_vrrp_states_on_reload, for what a reload left unchanged.
    */
   announceState(type: NotifyType, name: string, state: NotifyState, priority: number): void {
-    this.writeFifos(formatFifoLine(type, name, state, type === 'GROUP' ? 0 : priority));
+    this.report(() => this.writeFifos(formatFifoLine(type, name, state, type === 'GROUP' ? 0 : priority)));
   }
 
-  /** Resolves when every notify script started so far has ended. */
+  /** Resolves when every notify asked for so far has run and every script it started has ended. */
   async settled(): Promise<void> {
+    await this.opts.reports?.idle();
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
   /** Notify scripts still running. */
   get activeScripts(): number {
     return this.running.size;
+  }
+
+  private report(dispatch: () => void): void {
+    if (this.opts.reports) this.opts.reports.run(dispatch);
+    else dispatch();
   }
 
   private spec(type: NotifyType, name: string): NotifySpec | undefined {

@@ -17,6 +17,9 @@ import type { LinkTable } from '../../../src/vrrp/track/index.js';
 import type { VrrpPlan } from '../../../src/vrrp/adapter/index.js';
 import type { ChildSettings } from '../../../src/supervisor/ipc.js';
 import { newVrrpStats } from '../../../src/vrrp/stats.js';
+import type { InstanceActions } from '../../../src/vrrp/actions/index.js';
+import type { InstanceEvent } from '../../../src/vrrp/fsm/types.js';
+import { ReportQueue } from '../../../src/vrrp/daemon/report-queue.js';
 import { FakeClock, FakeFactory, advertFrom } from '../vrrp-io/fakes.js';
 import { compiled, plan } from '../vrrp-adapter/helpers.js';
 
@@ -58,19 +61,33 @@ interface Rig {
   readonly log: RecordingLog;
 }
 
-function rig(p: VrrpPlan, options: { clock?: FakeClock; table?: FakeTable; resume?: Map<string, ResumeState>; fifo?: string[]; scripts?: ScriptRunner } = {}): Rig {
+interface RigOptions {
+  clock?: FakeClock;
+  table?: FakeTable;
+  resume?: Map<string, ResumeState>;
+  fifo?: string[];
+  scripts?: ScriptRunner;
+  /** Instance actions (default none) and the process's report queue (default: the generation's own). */
+  actions?: Map<string, InstanceActions>;
+  reports?: ReportQueue;
+}
+
+function rig(p: VrrpPlan, options: RigOptions = {}): Rig {
   const clock = options.clock ?? new FakeClock();
   const factory = new FakeFactory(clock);
   const table = options.table ?? new FakeTable();
   const fifo = options.fifo ?? [];
   const log = new RecordingLog();
+  const reports = options.reports;
+  const processLog = reports ? reports.log(log) : log;
   const recorder = { write: (line: string) => fifo.push(line.trimEnd()) } as unknown as NotifyFifo;
   const generation = new Generation({
-    plan: p, config: compiled('vrrp_instance X {\n interface eth0\n virtual_router_id 1\n}\n'), log, settings: SETTINGS,
+    plan: p, config: compiled('vrrp_instance X {\n interface eth0\n virtual_router_id 1\n}\n'), log: processLog, settings: SETTINGS,
     table: table as unknown as GenerationTable,
-    actions: new Map(), vmacs: new Map(), setupFaults: new Map(),
-    tracking: new Tracking(p, { log, scripts: options.scripts ?? noScripts, table: table as unknown as LinkTable }),
-    notify: new NotifyDispatcher({ runner: noScripts, log, specs: p.notify.specs, fifos: [recorder] }),
+    actions: options.actions ?? new Map(), vmacs: new Map(), setupFaults: new Map(),
+    ...(reports ? { reports } : {}),
+    tracking: new Tracking(p, { log: processLog, scripts: options.scripts ?? noScripts, table: table as unknown as LinkTable }),
+    notify: new NotifyDispatcher({ runner: noScripts, log: processLog, specs: p.notify.specs, fifos: [recorder], ...(reports ? { reports } : {}) }),
     startedAtMs: clock.now(), socketFactory: factory, clock,
     ...(options.resume ? { resume: options.resume } : {}),
   });
@@ -105,6 +122,42 @@ test('start-up, a tracked interface going down and coming back: FIFO lines and k
     '(VI_1) interface eth0 down', '(VI_1) Entering FAULT STATE',
     '(VI_1) Entering BACKUP STATE', '(VI_1) Entering MASTER STATE',
   ]);
+  await generation.stop(true);
+  assert.equal(fifo.at(-1), 'INSTANCE "VI_1" STOP 100');
+});
+
+/** Instance actions whose takeover (install + first GARPs) finishes when the test says so. */
+class HeldTakeover extends EventEmitter {
+  readonly events: string[] = [];
+  #finish: (() => void) | undefined;
+  handle(event: InstanceEvent): Promise<void> | undefined {
+    if (event.type !== 'transition') return undefined;
+    this.events.push(`${event.from}->${event.to}`);
+    if (event.to !== 'MASTER') return undefined;
+    return new Promise<void>((resolve) => { this.#finish = resolve; });
+  }
+  /** The first GARP burst is out. */
+  announced(): void {
+    this.#finish?.();
+  }
+  settled(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+test('a new MASTER\'s log line and notifies wait for its first GARPs (keepalived runs notifies after them), in order', async () => {
+  const takeover = new HeldTakeover();
+  const reports = new ReportQueue((e) => assert.fail(String(e)));
+  const { generation, clock, fifo, log } = rig(plan(CONF()).plan, { actions: new Map([['VI_1', takeover as unknown as InstanceActions]]), reports });
+  await generation.start();
+  clock.advance(3700);
+  assert.deepEqual(takeover.events, ['INIT->BACKUP', 'BACKUP->MASTER'], 'the actions heard the takeover at once');
+  assert.deepEqual(fifo, ['INSTANCE "VI_1" BACKUP 100']);
+  assert.equal(log.lines.includes('(VI_1) Entering MASTER STATE'), false);
+  takeover.announced();
+  await reports.idle();
+  assert.deepEqual(fifo, ['INSTANCE "VI_1" BACKUP 100', 'INSTANCE "VI_1" MASTER 100']);
+  assert.deepEqual(log.lines.filter((l) => l.startsWith('(VI_1)')), ['(VI_1) Entering BACKUP STATE (init)', '(VI_1) Entering MASTER STATE']);
   await generation.stop(true);
   assert.equal(fifo.at(-1), 'INSTANCE "VI_1" STOP 100');
 });
