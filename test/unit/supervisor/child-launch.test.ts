@@ -1,12 +1,21 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { childCommand } from '../../../src/supervisor/child-launch.js';
+import { ROLE_NODE_ARGS, childCommand } from '../../../src/supervisor/child-launch.js';
 
 const tools = { node: '/usr/bin/node', ip: '/usr/sbin/ip', taskset: '/usr/bin/taskset', nice: '/usr/bin/nice' };
 const nodeArgs = ['--enable-source-maps'];
 
+const vrrpArgs = [...ROLE_NODE_ARGS.vrrp, ...nodeArgs];
+
 test('no tuning, no namespace: node itself', () => {
-  assert.deepEqual(childCommand('vrrp', {}, undefined, tools, nodeArgs), { ok: true, command: { execPath: '/usr/bin/node', execArgv: nodeArgs } });
+  assert.deepEqual(childCommand('vrrp', {}, undefined, tools, nodeArgs), { ok: true, command: { execPath: '/usr/bin/node', execArgv: vrrpArgs } });
+  assert.deepEqual(childCommand('checker', {}, undefined, tools, nodeArgs), { ok: true, command: { execPath: '/usr/bin/node', execArgv: nodeArgs } });
+});
+
+test('the VRRP child compiles everything at load and keeps it; the parent\'s options come after, so they win', () => {
+  assert.deepEqual(ROLE_NODE_ARGS.vrrp, ['--no-lazy', '--no-flush-bytecode']);
+  const r = childCommand('vrrp', {}, undefined, tools, ['--lazy']);
+  assert.deepEqual(r.ok && r.command.execArgv, ['--no-lazy', '--no-flush-bytecode', '--lazy']);
 });
 
 test('namespace first, then nice relative to ours; a realtime priority is not applied at exec', () => {
@@ -14,7 +23,7 @@ test('namespace first, then nice relative to ours; a realtime priority is not ap
     ok: true,
     command: {
       execPath: '/usr/sbin/ip',
-      execArgv: ['netns', 'exec', 'blue', '/usr/bin/taskset', '-c', '0,2', '/usr/bin/nice', '-n', '-5', '/usr/bin/node', ...nodeArgs],
+      execArgv: ['netns', 'exec', 'blue', '/usr/bin/taskset', '-c', '0,2', '/usr/bin/nice', '-n', '-5', '/usr/bin/node', ...vrrpArgs],
     },
   });
   assert.deepEqual(childCommand('checker', { nice: -5 }, undefined, tools, nodeArgs, 2), {
