@@ -11,6 +11,7 @@
         "src/poller.cc",
         "src/signals.cc",
         "src/system.cc",
+        "src/timerfd.cc",
         "src/header_constants.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -3,7 +3,8 @@
 // A thin, synchronous, protocol-agnostic layer over the Linux calls Node does not
 // expose: sockets of any family (raw IP, packet, netlink, unix datagram) with
 // ancillary data (sockets.cc), fd readiness on the libuv loop (poller.cc),
-// realtime signals (signals.cc) and a few process calls (system.cc). All protocol
+// realtime signals (signals.cc), a few process calls (system.cc) and monotonic
+// timerfds (timerfd.cc). All protocol
 // work - sockaddr and cmsg layouts, ARP, NDP, VRRP, netlink - is TypeScript.
 // src/net/native.ts is the typed entry point; nothing else should load this file.
 #include <napi.h>
@@ -14,6 +15,7 @@ void InitSockets(Napi::Env env, Napi::Object exports);
 void InitPoller(Napi::Env env, Napi::Object exports);
 void InitSignals(Napi::Env env, Napi::Object exports);
 void InitSystem(Napi::Env env, Napi::Object exports);
+void InitTimerfd(Napi::Env env, Napi::Object exports);
 Napi::Object HeaderConstants(Napi::Env env);
 }  // namespace kts
 
@@ -34,6 +36,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   kts::InitPoller(env, exports);
   kts::InitSignals(env, exports);
   kts::InitSystem(env, exports);
+  kts::InitTimerfd(env, exports);
   exports.Set("layout", Layout(env));
   exports.Set("headerConstants", kts::HeaderConstants(env));
   return exports;

@@ -103,6 +103,13 @@ export interface NativeAddon {
   SIGRTMIN: number;
   SIGRTMAX: number;
 
+  /** A CLOCK_MONOTONIC timerfd (non-blocking, close-on-exec); watch it with a Poller, close() it. */
+  timerfdCreate(): Fd;
+  /** Arms it to expire once, `delayNs` from now; 0 disarms. */
+  timerfdSet(fd: Fd, delayNs: number): void;
+  /** Expirations since the last read; 0 when none. */
+  timerfdRead(fd: Fd): number;
+
   setns(fd: Fd, nstype: number): void;
   mlockall(flags: number): void;
   munlockall(): void;

@@ -13,6 +13,7 @@ import type { AddressFamily } from '../packet/index.js';
 import type { InstanceEvent, InstanceParams, VrrpState } from '../fsm/types.js';
 import type { SyncGroupEvent } from '../fsm/sync-group.js';
 import type { DropReason } from '../stats.js';
+import { FinalStretch, type StretchHandle } from './final-stretch.js';
 
 /** One kernel interface, by name (for SO_BINDTODEVICE and logs) and index (for everything else). */
 export interface LinkRef {
@@ -185,10 +186,13 @@ export interface RuntimeClock {
   clearTimeout(handle: unknown): void;
 }
 
-/** How early a precise timer wakes before its deadline to finish on the event loop, ms. */
+/** How early a precise timer wakes before its deadline to finish on the timerfd, ms. */
 const PRECISE_LEAD_MS = 2;
 
-interface PreciseTimer { timer: ReturnType<typeof setTimeout> | undefined; immediate: ReturnType<typeof setImmediate> | undefined }
+interface PreciseTimer { timer: ReturnType<typeof setTimeout> | undefined; stretch: StretchHandle | undefined }
+
+/** The last PRECISE_LEAD_MS of every precise timer of the process (final-stretch.ts). */
+const finalStretch = new FinalStretch();
 
 /**
  * Real time: performance.now() (monotonic, sub-ms) and Node's timers.
@@ -196,37 +200,34 @@ interface PreciseTimer { timer: ReturnType<typeof setTimeout> | undefined; immed
  * Node's timers have a 1 ms resolution and run against libuv's cached loop time, so they can
  * fire a little early (the FSM absorbs that by re-arming) or a millisecond or more late; a
  * plain timer is rounded up to avoid the early re-arm. A precise timer wakes PRECISE_LEAD_MS
- * before its deadline and finishes with setImmediate turns until performance.now() reaches
- * it; each turn still polls the sockets, so nothing waits. It costs a couple of milliseconds
- * of loop turns per expiry, which is why only the BACKUP's Master_Down_Timer uses it: it is
- * re-armed by every advert and expires only when a master has died, while MASTER's advert
- * timer, which expires every interval, stays a plain timer.
+ * before its deadline and hands the rest to a timerfd armed for the exact deadline
+ * (final-stretch.ts), so the loop sleeps until then and sockets are served meanwhile. Only
+ * the BACKUP's Master_Down_Timer uses it: it is re-armed by every advert and expires only
+ * when a master has died, while MASTER's advert timer, which expires every interval, stays a
+ * plain timer.
  */
 export const systemClock: RuntimeClock = {
   now: () => performance.now(),
   setTimeout(run, delayMs, precise = false) {
     if (!precise) return setTimeout(run, Math.max(0, Math.ceil(delayMs)));
     const deadline = performance.now() + delayMs;
-    const handle: PreciseTimer = { timer: undefined, immediate: undefined };
-    const finish = (): void => {
+    const handle: PreciseTimer = { timer: undefined, stretch: undefined };
+    handle.timer = setTimeout(() => {
       handle.timer = undefined;
-      if (performance.now() >= deadline) {
-        handle.immediate = undefined;
+      handle.stretch = finalStretch.add(deadline, () => {
+        handle.stretch = undefined;
         run();
-      } else {
-        handle.immediate = setImmediate(finish);
-      }
-    };
-    handle.timer = setTimeout(finish, Math.max(0, Math.floor(delayMs - PRECISE_LEAD_MS)));
+      });
+    }, Math.max(0, Math.floor(delayMs - PRECISE_LEAD_MS)));
     return handle;
   },
   clearTimeout(handle) {
-    if (handle && typeof handle === 'object' && 'immediate' in handle) {
+    if (handle && typeof handle === 'object' && 'stretch' in handle) {
       const h = handle as PreciseTimer;
       if (h.timer !== undefined) clearTimeout(h.timer);
-      if (h.immediate !== undefined) clearImmediate(h.immediate);
+      if (h.stretch !== undefined) finalStretch.cancel(h.stretch);
       h.timer = undefined;
-      h.immediate = undefined;
+      h.stretch = undefined;
       return;
     }
     clearTimeout(handle as ReturnType<typeof setTimeout>);
