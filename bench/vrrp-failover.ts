@@ -3,7 +3,8 @@
  * keepalived 2.2.7 in the same run, measured on the wire.
  *
  *   node dist/bench/vrrp-failover.js [--rounds 10] [--pairs ts/ts,ka/ka] [--mixed]
- *                                    [--kinds crash,prio0] [--vrrp-version 2] [--advert-int 1] [--json] [--save FILE]
+ *                                    [--kinds crash,prio0] [--vrrp-version 2] [--advert-int 1] [--notify]
+ *                                    [--json] [--save FILE]
  *
  * Each pair (master implementation / backup implementation; see
  * lib/vrrp-pair.ts for the topology) goes through two kinds of round:
@@ -51,8 +52,17 @@ interface Options {
   readonly kinds: readonly Kind[];
   readonly version: VrrpVersion;
   readonly advertInt: number;
+  /** Both routers run a notify_master script (NOTIFY_SCRIPT). */
+  readonly notify: boolean;
   readonly json: boolean;
 }
+
+/**
+ * `--notify`: the script both daemons run on becoming MASTER. keepalived forks it after its
+ * GARPs (vrrp_state_become_master); the rounds show whether a notify script delays the
+ * takeover on the wire.
+ */
+const NOTIFY_SCRIPT = '/bin/true';
 
 function parseOptions(argv: readonly string[]): Options {
   const value = (name: string): string | undefined => {
@@ -74,7 +84,7 @@ function parseOptions(argv: readonly string[]): Options {
   if (version !== 2 && version !== 3) throw new Error('--vrrp-version is 2 or 3');
   const advertInt = Number(value('advert-int') ?? 1);
   if (!(advertInt > 0) || (version === 2 && !Number.isInteger(advertInt))) throw new Error('--advert-int: whole seconds for VRRPv2, > 0 for v3');
-  return { rounds, pairs, kinds, version, advertInt, json: argv.includes('--json') };
+  return { rounds, pairs, kinds, version, advertInt, notify: argv.includes('--notify'), json: argv.includes('--json') };
 }
 
 interface RoundResult {
@@ -208,7 +218,9 @@ async function main(): Promise<void> {
     const pairs: VrrpPair[] = [];
     for (const [i, spec] of options.pairs.entries()) {
       const [master, backup] = spec.split('/').map(implementationFromShort) as [ReturnType<typeof implementationFromShort>, ReturnType<typeof implementationFromShort>];
-      pairs.push(await VrrpPair.create(lab, i + 1, { master, backup, version: options.version, advertInt: options.advertInt }));
+      pairs.push(await VrrpPair.create(lab, i + 1, {
+        master, backup, version: options.version, advertInt: options.advertInt, ...(options.notify ? { notifyMaster: NOTIFY_SCRIPT } : {}),
+      }));
     }
     for (const pair of pairs) {
       pair.startR1();
@@ -250,7 +262,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(record, null, 2));
     return;
   }
-  const v = `VRRPv${options.version}, advert_int ${options.advertInt} s, backup priority ${BACKUP_PRIORITY}`;
+  const v = `VRRPv${options.version}, advert_int ${options.advertInt} s, backup priority ${BACKUP_PRIORITY}${options.notify ? `, notify_master ${NOTIFY_SCRIPT}` : ''}`;
   console.log(`before: ${machineBefore}\nafter:  ${machineAfter}`);
   console.log(`pairs are MASTER/BACKUP (ts = keepalived-ts, ka = keepalived ${'2.2.7'}); ${v}`);
   console.log(`theory: Master_Down_Interval ${fixed(theoryMs.crash, 3)} ms, Skew_Time ${fixed(theoryMs.prio0, 3)} ms`);

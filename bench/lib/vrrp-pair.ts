@@ -41,6 +41,8 @@ export interface PairOptions {
   readonly version: VrrpVersion;
   /** Seconds. */
   readonly advertInt: number;
+  /** notify_master for both routers (a path). */
+  readonly notifyMaster?: string;
 }
 
 export class VrrpPair {
@@ -105,6 +107,7 @@ export class VrrpPair {
       instances: [{
         name: 'VI_BENCH', iface: 'eth0', vrid: VRID, advertInt: this.options.advertInt, vips: [`${VIP}/24`],
         priority: router === 'r1' ? MASTER_PRIORITY : BACKUP_PRIORITY,
+        ...(this.options.notifyMaster !== undefined ? { notifyMaster: this.options.notifyMaster } : {}),
       }],
     });
   }

@@ -25,6 +25,8 @@ export interface InstanceSpec {
   /** Seconds; VRRPv3 allows hundredths. */
   readonly advertInt: number;
   readonly vips: readonly string[];
+  /** A notify_master script (a path), run by both daemons on becoming MASTER. */
+  readonly notifyMaster?: string;
 }
 
 export interface RouterSpec {
@@ -53,6 +55,7 @@ export function keepalivedConf(router: RouterSpec): string {
       '    virtual_ipaddress {',
       ...i.vips.map((v) => `        ${v}`),
       '    }',
+      ...(i.notifyMaster !== undefined ? [`    notify_master "${i.notifyMaster}"`] : []),
       '}',
     );
   }
