@@ -142,26 +142,58 @@ export class RequestEngine {
    * notifications on the same socket) and the promise resolves with [].
    */
   request(req: NetlinkRequest, opts: { timeoutMs?: number; onReply?: (msg: NetlinkMessage) => void } = {}): Promise<NetlinkMessage[]> {
-    return new Promise<NetlinkMessage[]>((resolve, reject) => {
-      if (this.#closedError) {
-        reject(this.#closedError);
+    return new Promise<NetlinkMessage[]>((resolve, reject) => this.#enqueue(req, resolve, reject, opts));
+  }
+
+  /**
+   * Sends all requests, batched; one outcome per request, in order. Never rejects.
+   * `onSettled` gets the same outcomes synchronously, the moment the last answer is read:
+   * inside `flush()` when the kernel answered during the sendmsg, so a caller can act on it
+   * before the rest of the current event's work (a new MASTER's first GARP, which waits for
+   * its addresses). An exception it throws surfaces as an uncaught exception, never in the
+   * engine.
+   */
+  batch(reqs: readonly NetlinkRequest[], opts: { timeoutMs?: number; onSettled?: (outcomes: BatchOutcome[]) => void } = {}): Promise<BatchOutcome[]> {
+    return new Promise<BatchOutcome[]>((resolve) => {
+      const outcomes: BatchOutcome[] = new Array<BatchOutcome>(reqs.length);
+      let left = reqs.length;
+      const done = (): void => {
+        try {
+          opts.onSettled?.(outcomes);
+        } catch (error) {
+          queueMicrotask(() => { throw error; });
+        }
+        resolve(outcomes);
+      };
+      if (left === 0) {
+        done();
         return;
       }
-      this.stats.requests++;
-      this.#queue.push({
-        req, resolve, reject, timeoutMs: opts.timeoutMs ?? this.#timeoutMs, onReply: opts.onReply,
-        seq: 0, replies: [], timer: undefined, redo: false, retries: 0, overrunWhileWaiting: false,
-      });
-      this.#schedulePump();
+      const settle = (i: number, outcome: BatchOutcome): void => {
+        outcomes[i] = outcome;
+        left -= 1;
+        if (left === 0) done();
+      };
+      reqs.forEach((req, i) => this.#enqueue(
+        req, (replies) => settle(i, { ok: true, replies }), (error) => settle(i, { ok: false, error }), opts,
+      ));
     });
   }
 
-  /** Sends all requests, batched; one outcome per request, in order. Never rejects. */
-  batch(reqs: readonly NetlinkRequest[], opts: { timeoutMs?: number } = {}): Promise<BatchOutcome[]> {
-    return Promise.all(reqs.map((req) => this.request(req, opts).then(
-      (replies): BatchOutcome => ({ ok: true, replies }),
-      (error: NetlinkError): BatchOutcome => ({ ok: false, error }),
-    )));
+  #enqueue(
+    req: NetlinkRequest, resolve: (replies: NetlinkMessage[]) => void, reject: (err: NetlinkError) => void,
+    opts: { timeoutMs?: number; onReply?: (msg: NetlinkMessage) => void },
+  ): void {
+    if (this.#closedError) {
+      reject(this.#closedError);
+      return;
+    }
+    this.stats.requests++;
+    this.#queue.push({
+      req, resolve, reject, timeoutMs: opts.timeoutMs ?? this.#timeoutMs, onReply: opts.onReply,
+      seq: 0, replies: [], timer: undefined, redo: false, retries: 0, overrunWhileWaiting: false,
+    });
+    this.#schedulePump();
   }
 
   /**

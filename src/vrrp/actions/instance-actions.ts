@@ -29,9 +29,11 @@
  *                                  (nothing at all when none was); its refresh timer restarts
  *
  * The FSM's transition from MASTER is already a fact when we hear of it, so removal never
- * waits for anything; installation is asynchronous (a netlink round trip), and if the
- * instance has left MASTER by the time the kernel answers, no announcement is started —
- * the removal is queued behind the install by the object set.
+ * waits for anything; installation is a netlink round trip whose answer rtnetlink usually
+ * gives inside the sendmsg, and then the first burst goes out before `handle` returns (the
+ * set's synchronous report); if the instance has left MASTER by the time the kernel
+ * answers, no announcement is started — the removal is queued behind the install by the
+ * object set.
  *
  * Deletions from outside (keepalived set_vrrp_backup): when a tracked VIP, eVIP, virtual
  * route or rule of this MASTER disappears, `releaseMaster` is emitted; the vrrp child
@@ -169,17 +171,16 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
     this.#state = to;
     if (to === 'MASTER') {
       const resumed = resumingMaster && from === 'INIT' && cause === 'reload';
-      return this.net.install().then((report) => {
-        // Announce only what went in, and only if we are still MASTER.
-        if (this.#state !== 'MASTER' || report.op !== 'add') return;
-        if (!resumed) {
-          this.announcer.becameMaster();
-          return;
+      // Announced from the install's synchronous report: for a takeover that is while the
+      // kernel's answer is read, before anything else of this transition runs.
+      const announce = (report: ApplyReport): void => {
+        try {
+          this.#announceInstalled(report, resumed);
+        } catch (err) {
+          this.emit('error', err as Error);
         }
-        // keepalived restore_vrrp_state: one burst, and only if the reload added an address.
-        const added = report.results.some((r) => r.item.category === 'address' && r.outcome.result === 'done');
-        this.announcer.resumedMaster(added);
-      }).catch((err: Error) => { this.emit('error', err); });
+      };
+      return this.net.install({ onApplied: announce }).then(() => undefined, (err: Error) => { this.emit('error', err); });
     }
     if (to === 'BACKUP') this.prepareTakeover();
     if (from === 'INIT') {
@@ -195,6 +196,18 @@ export class InstanceActions extends EventEmitter<InstanceActionsEvents> {
     if (to === 'STOP' && this.#options.dontRelease) return undefined;
     this.net.remove({ force: this.#options.dontRelease === true }).catch((err: Error) => this.emit('error', err));
     return undefined;
+  }
+
+  #announceInstalled(report: ApplyReport, resumed: boolean): void {
+    // Announce only what went in, and only if we are still MASTER.
+    if (this.#state !== 'MASTER' || report.op !== 'add') return;
+    if (!resumed) {
+      this.announcer.becameMaster();
+      return;
+    }
+    // keepalived restore_vrrp_state: one burst, and only if the reload added an address.
+    const added = report.results.some((r) => r.item.category === 'address' && r.outcome.result === 'done');
+    this.announcer.resumedMaster(added);
   }
 
   #externalRemoval(removal: ExternalRemoval): void {

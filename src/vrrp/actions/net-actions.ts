@@ -39,7 +39,8 @@ import type { RouteEntry, RuleEntry, VipSpec } from './types.js';
 
 /** The netlink operations this module needs (an Rtnl, or a fake in tests). */
 export interface RtnlPort {
-  batch(requests: readonly NetlinkRequest[]): Promise<BatchOutcome[]>;
+  /** `onSettled`: the outcomes, synchronously, as soon as the last answer is read (RequestEngine.batch). */
+  batch(requests: readonly NetlinkRequest[], options?: { onSettled?: (outcomes: BatchOutcome[]) => void }): Promise<BatchOutcome[]>;
   /** Sends the batch asked for now instead of at the end of the tick (latency-critical installs). */
   flush?(): void;
   routes(family?: 4 | 6): Promise<Route[]>;
@@ -161,10 +162,15 @@ export class NetObjectSet extends EventEmitter<NetSetEvents> {
     this.#addPlans.plan(this.items, this.#indexOf);
   }
 
-  /** Adds every item not installed yet, in one batch. */
-  install(): Promise<ApplyReport> {
+  /**
+   * Adds every item not installed yet, in one batch. `onApplied` gets the report synchronously
+   * as soon as the kernel's answers are read — for a takeover, inside this very call when
+   * nothing was queued before it — so a new MASTER's first GARP does not wait for promise
+   * jobs; the returned promise resolves with the same report.
+   */
+  install(options: { onApplied?: (report: ApplyReport) => void } = {}): Promise<ApplyReport> {
     this.#active = true;
-    return this.#enqueue(() => this.#apply('add', this.#notInstalled()));
+    return this.#enqueue(() => this.#apply('add', this.#notInstalled(), options.onApplied));
   }
 
   #notInstalled(): NetItem[] {
@@ -245,24 +251,27 @@ export class NetObjectSet extends EventEmitter<NetSetEvents> {
     return next;
   }
 
-  async #apply(op: 'add' | 'delete', items: readonly NetItem[]): Promise<ApplyReport> {
+  async #apply(op: 'add' | 'delete', items: readonly NetItem[], onApplied?: (report: ApplyReport) => void): Promise<ApplyReport> {
     const { requests, skipped } = op === 'add' ? this.#addPlans.plan(items, this.#indexOf) : plan(items, op, this.#indexOf);
-    let sending: Promise<BatchOutcome[]> | undefined;
-    if (requests.length) {
-      sending = this.#rtnl.batch(requests.map((r) => r.request));
-      // Addresses going in are what a new MASTER's GARPs wait for: send them now.
-      if (op === 'add') this.#rtnl.flush?.();
-    }
-    const outcomes = sending ? await sending : [];
-    const results = requests.map((r, i) => {
-      const outcome = classify(r.item, op, outcomes[i]!);
-      // Installed means "in the kernel", even if a removal is already queued behind us.
-      if (op === 'add' && outcome.result !== 'failed') this.#installed.add(r.item);
-      return { item: r.item, outcome };
-    });
-    const report: ApplyReport = { op, results, skipped, sent: requests.length };
-    this.emit('applied', report);
-    return report;
+    let report: ApplyReport | undefined;
+    const finish = (outcomes: readonly BatchOutcome[]): ApplyReport => {
+      if (report) return report;
+      const results = requests.map((r, i) => {
+        const outcome = classify(r.item, op, outcomes[i]!);
+        // Installed means "in the kernel", even if a removal is already queued behind us.
+        if (op === 'add' && outcome.result !== 'failed') this.#installed.add(r.item);
+        return { item: r.item, outcome };
+      });
+      report = { op, results, skipped, sent: requests.length };
+      this.emit('applied', report);
+      onApplied?.(report);
+      return report;
+    };
+    if (requests.length === 0) return finish([]);
+    const sending = this.#rtnl.batch(requests.map((r) => r.request), { onSettled: finish });
+    // Addresses going in are what a new MASTER's GARPs wait for: send them now.
+    if (op === 'add') this.#rtnl.flush?.();
+    return finish(await sending);
   }
 }
 

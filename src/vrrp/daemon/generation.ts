@@ -263,8 +263,12 @@ export class Generation {
     // out, as keepalived runs notify scripts after its GARPs; their order is unchanged.
     const installFirst = event.type === 'transition' && event.to === 'MASTER';
     if (installFirst) {
+      // Held before the actions run: the first GARPs may go out (and log) inside handle().
+      let release!: () => void;
+      this.#reports.hold(new Promise<void>((resolve) => { release = resolve; }));
       const announced = this.actions.get(event.instance)?.handle(event);
-      if (announced) this.#reports.hold(announced);
+      if (announced) announced.then(release, release);
+      else release();
     }
     this.#log(event);
     switch (event.type) {

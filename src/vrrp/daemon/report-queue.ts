@@ -4,14 +4,15 @@
  *
  * keepalived's new MASTER adds its addresses, sends its gratuitous ARPs / NAs and only then
  * runs its notify scripts (vrrp.c vrrp_state_become_master: vrrp_handle_ipaddress,
- * vrrp_send_link_update, then send_instance_notifies). Here the addresses are a netlink
- * batch whose answer is read in a later microtask, so without a hold the transition's log
- * line and notifies would run first: spawning a notify_master script alone costs this
- * process 1–5 ms, all of it before the first GARP. So the takeover `hold`s the queue until
- * its first burst is out; every report made meanwhile — the transition's own, those of any
- * event after it, the actions layer's log lines — waits, and they all run in the order they
- * were made when the hold ends. Without a hold, `run` runs at once: nothing changes for
- * anything but a takeover.
+ * vrrp_send_link_update, then send_instance_notifies). Here the first burst goes out while
+ * the actions layer handles the transition — when the kernel answers the address batch at
+ * once — or later, when its answer comes; either way the transition's log line and notifies
+ * must not run first (spawning a notify_master script alone costs this process 1–5 ms), nor
+ * may the burst's own log line come before "Entering MASTER STATE". So the takeover `hold`s
+ * the queue, from before its actions run until its first burst is out; every report made
+ * meanwhile — the transition's own, those of any event after it, the actions layer's log
+ * lines — waits, and they all run in the order they were made when the hold ends. Without a
+ * hold, `run` runs at once: nothing changes for anything but a takeover.
  *
  * A hold ends when its promise settles, whichever way; the takeover's promise always does
  * (the netlink request engine times out, InstanceActions catches its errors).

@@ -63,6 +63,23 @@ describe('request engine', () => {
     assert.deepEqual(await later, []);
   });
 
+  it('a batch\'s onSettled gets the outcomes synchronously, inside flush() when the kernel answered at once', async () => {
+    const { kernel, engine } = setup();
+    Object.assign(kernel, { receiveNow: () => kernel.deliver() });
+    kernel.respond = (m) => [ack(m, m.seq === 2 ? 17 : 0, kernel.portId)];
+    let seen: boolean[] | undefined;
+    const outcomes = engine.batch([req(1), req(2)], { onSettled: (o) => { seen = o.map((x) => x.ok); } });
+    assert.equal(seen, undefined);
+    engine.flush();
+    assert.deepEqual(seen, [true, false], 'settled before flush() returned, in request order');
+    const resolved = await outcomes;
+    assert.deepEqual(resolved.map((o) => o.ok), [true, false]);
+    assert.equal(resolved[1]!.ok === false && resolved[1]!.error.code, 'EEXIST');
+    let empty: unknown;
+    await engine.batch([], { onSettled: (o) => { empty = o; } });
+    assert.deepEqual(empty, []);
+  });
+
   it('turns an error into a NetlinkError with the errno name, the request and the kernel text', async () => {
     const { kernel, engine } = setup();
     kernel.respond = (m) => [ack(m, 17, kernel.portId, 'ipv4: Address already assigned')];

@@ -146,9 +146,9 @@ export class Rtnl {
     return this.#batch(specs, ruleDeleteRequest);
   }
 
-  /** Any prepared requests, batched; for mixing kinds in one sendmsg. */
-  batch(requests: readonly NetlinkRequest[]): Promise<BatchOutcome[]> {
-    return this.#engine.batch(requests);
+  /** Any prepared requests, batched; for mixing kinds in one sendmsg. `onSettled`: RequestEngine.batch. */
+  batch(requests: readonly NetlinkRequest[], options: { onSettled?: (outcomes: BatchOutcome[]) => void } = {}): Promise<BatchOutcome[]> {
+    return this.#engine.batch(requests, options);
   }
 
   /** Sends what was asked in this tick now and reads the answers already there (RequestEngine.flush). */
