@@ -8,6 +8,9 @@
 //                           0 disarms it. Re-arming replaces the previous expiry.
 //  timerfdRead(fd)          the number of expirations since the last read, 0 when none
 //                           (EAGAIN), which also makes the fd not readable any more.
+//  setTimerSlack(ns)        prctl(PR_SET_TIMERSLACK) for the calling thread (the JS main
+//                           thread, which waits in epoll): how late the kernel may deliver
+//                           its timers to batch wake-ups, 50 µs by default.
 //
 // keepalived schedules its threads on a timerfd the same way (lib/scheduler.c).
 #include "common.h"
@@ -15,6 +18,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <sys/prctl.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -62,12 +66,21 @@ Napi::Value TimerfdRead(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(expirations));
 }
 
+Napi::Value SetTimerSlack(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t ns = ArgInt(info, 0, "ns");
+  if (ns < 1) ThrowRange(env, "timer slack must be at least 1 ns (0 would restore the default)");
+  if (::prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(ns), 0, 0, 0) < 0) ThrowErrno(env, errno, "prctl");
+  return env.Undefined();
+}
+
 }  // namespace
 
 void InitTimerfd(Napi::Env env, Napi::Object exports) {
   exports.Set("timerfdCreate", Napi::Function::New(env, TimerfdCreate, "timerfdCreate"));
   exports.Set("timerfdSet", Napi::Function::New(env, TimerfdSet, "timerfdSet"));
   exports.Set("timerfdRead", Napi::Function::New(env, TimerfdRead, "timerfdRead"));
+  exports.Set("setTimerSlack", Napi::Function::New(env, SetTimerSlack, "setTimerSlack"));
 }
 
 }  // namespace kts

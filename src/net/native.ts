@@ -109,6 +109,8 @@ export interface NativeAddon {
   timerfdSet(fd: Fd, delayNs: number): void;
   /** Expirations since the last read; 0 when none. */
   timerfdRead(fd: Fd): number;
+  /** prctl(PR_SET_TIMERSLACK) for the calling thread, ns (≥ 1). */
+  setTimerSlack(ns: number): void;
 
   setns(fd: Fd, nstype: number): void;
   mlockall(flags: number): void;

@@ -1,6 +1,7 @@
 /**
- * The final stretch of precise timers: one timerfd for every deadline waiting, never early,
- * cancellable, and a throwing callback does not stop the others due with it.
+ * The final stretch of precise timers: one timerfd for every deadline waiting, then loop
+ * turns; never early, cancellable, and a throwing callback does not stop the others due
+ * with it.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,7 +9,7 @@ import { FinalStretch } from '../../../src/vrrp/io/final-stretch.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-test('deadlines run in time order, never early, from one timer; a passed deadline runs at once', async () => {
+test('deadlines run in time order, never early; a passed deadline runs at once', async () => {
   const stretch = new FinalStretch();
   const start = performance.now();
   const ran: { name: string; late: number }[] = [];
