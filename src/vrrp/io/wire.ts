@@ -192,7 +192,7 @@ export class AdvertSender {
       this.counters.notConnected += 1;
       return 0;
     }
-    const datagrams = this.builder.build({
+    const datagrams = this.builder.buildForSend({
       priority: advert.priority,
       source: this.source,
       destinations: this.destinations,

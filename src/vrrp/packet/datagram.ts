@@ -14,7 +14,8 @@
  * Built once, stamped per advert (keepalived vrrp_build_pkt once, vrrp_update_pkt per send):
  * without AH the bytes of an instance's advert change only with its priority, source,
  * destinations or checksum destination, so the last datagrams built are kept and reused;
- * IPv4 copies get the next IP ID and a fresh header checksum. `prepare` builds them ahead —
+ * IPv4 copies get the next IP ID and a fresh header checksum (`buildForSend` stamps the kept
+ * bytes in place instead, for the socket's immediate copy). `prepare` builds them ahead —
  * a BACKUP does so for the advert it will send on taking over, which then costs a copy
  * rather than the encoders (RFC 5798 §6.4.2: the new MASTER's first advert goes at once).
  * AH adverts are built whole every time: the ICV covers the ID and the sequence number.
@@ -158,6 +159,22 @@ export class AdvertBuilder {
     if (this.template.family === 'inet6') return reusable.map((d) => ({ destination: d.destination, bytes: Buffer.from(d.bytes) }));
     const id = this.#nextIpId();
     return reusable.map((d) => ({ destination: d.destination, bytes: stampIpv4Id(Buffer.from(d.bytes), id) }));
+  }
+
+  /**
+   * As `build`, for a caller that hands the bytes to the kernel at once (AdvertSender): the
+   * kept datagrams themselves, stamped in place with the next IP ID, valid until the next
+   * call. The IPv4 header checksum is left for the kernel, which always fills it in on an
+   * IP_HDRINCL socket (raw(7)); nothing is allocated or copied.
+   */
+  buildForSend(send: AdvertToSend): readonly BuiltDatagram[] {
+    if (this.template.auth.type === 'ah') return this.#encode(send, this.#nextIpId());
+    const reusable = this.#reusable(send);
+    if (this.template.family === 'inet') {
+      const id = this.#nextIpId();
+      for (const d of reusable) d.bytes.writeUInt16BE(id, 4);
+    }
+    return reusable;
   }
 
   /** The kept datagrams for `send`, encoded again if anything that shapes them changed. */

@@ -286,3 +286,22 @@ test('IPv6 adverts are reused whole (the kernel writes the IPv6 header)', () => 
   assert.deepEqual(one, two);
   assert.deepEqual(one, encodeAdvert(b.advert(100), { family: 'inet6', source: 'fe80::1', destination: VRRP_MULTICAST_IPV6 }));
 });
+
+test('buildForSend stamps the kept bytes in place: nothing copied, the kernel fills the header checksum', () => {
+  const b = new AdvertBuilder({ version: 3, family: 'inet', vrid: 7, addresses: ['192.0.2.7'], advertIntervalMs: 1000, auth: { type: 'none' }, ttl: 255, unicast: false });
+  const send = { priority: 100, source: '192.0.2.1', destinations: [VRRP_MULTICAST_IPV4] };
+  const first = b.buildForSend(send);
+  assert.equal(must(decodeIpv4Header((first[0] as BuiltDatagram).bytes)).id, 1);
+  const second = b.buildForSend(send);
+  assert.equal(second[0]?.bytes, first[0]?.bytes, 'the same buffer, valid until the next call');
+  assert.equal(must(decodeIpv4Header((second[0] as BuiltDatagram).bytes)).id, 2);
+  // Everything but the ID and the checksum is what build() makes.
+  const built = only(b.build(send));
+  assert.equal(built.readUInt16BE(4), 3, 'one ID counter for both');
+  const shared = Buffer.from((second[0] as BuiltDatagram).bytes);
+  for (const bytes of [built, shared]) {
+    bytes.fill(0, 4, 6);
+    bytes.fill(0, 10, 12);
+  }
+  assert.deepEqual(shared, built);
+});
