@@ -13,11 +13,11 @@
  *           the sockets first, so an advert that arrives in time still re-arms the timer
  *           instead of losing the race.
  *
- * Why both: waking a sleeping thread takes 0.1–0.25 ms on this kind of machine (a VM leaving
+ * Why both: waking a sleeping thread took 0.1–0.55 ms on this machine (a VM leaving
  * its idle state; measured with bench/vrrp-failover.ts), so a timerfd alone is late by that
  * much; spinning through loop turns for the whole 2 ms lead, as this code did before, is
  * precise until the scheduler preempts the spinning process for another that wants the CPU —
- * then the advert went out 2–3.6 ms late. A 0.25 ms spin right after a wake-up is both
+ * then the advert went out 2–3.6 ms late. A 0.75 ms spin right after a wake-up is both
  * precise and rarely preempted. Only timers within the lead of expiring wait here — in
  * practice the BACKUPs whose MASTER has just gone quiet — so the set is tiny and a linear scan
  * finds the earliest. Without a timerfd (it cannot be made), the turns cover the whole lead.
