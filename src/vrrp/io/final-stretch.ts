@@ -17,8 +17,9 @@
  * its idle state; measured with bench/vrrp-failover.ts), so a timerfd alone is late by that
  * much; spinning through loop turns for the whole 2 ms lead, as this code did before, is
  * precise until the scheduler preempts the spinning process for another that wants the CPU —
- * then the advert went out 2–3.6 ms late. A 0.75 ms spin right after a wake-up is both
- * precise and rarely preempted. Only timers within the lead of expiring wait here — in
+ * then the advert went out 2–3.6 ms late. A short spin right after a wake-up is both
+ * precise and rarely preempted: with 0.75 ms, about one round in ten was still 0.4–1.3 ms
+ * late (the spinning process waited for a CPU); with 0.3 ms the worst of ten was 0.3 ms. Only timers within the lead of expiring wait here — in
  * practice the BACKUPs whose MASTER has just gone quiet — so the set is tiny and a linear scan
  * finds the earliest. Without a timerfd (it cannot be made), the turns cover the whole lead.
  *
@@ -28,7 +29,7 @@
 import { native, type PollerInstance } from '../../net/native.js';
 
 /** How long before a deadline the timerfd wakes the loop to turn until it, ms. */
-const SPIN_MS = 0.75;
+const SPIN_MS = 0.3;
 
 /** Timer slack of the event loop's thread once a precise timer has been used, ns. */
 const TIMER_SLACK_NS = 1000;
