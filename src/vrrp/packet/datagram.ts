@@ -85,9 +85,10 @@ interface BuildKey {
   readonly checksumDestination: string | undefined;
 }
 
-function sameBuildKey(a: BuildKey, b: BuildKey): boolean {
-  return a.priority === b.priority && a.source === b.source && a.checksumDestination === b.checksumDestination
-    && a.destinations.length === b.destinations.length && a.destinations.every((d, i) => d === b.destinations[i]);
+/** Whether `kept` was built for `send` (compared field by field: this runs for every advert sent). */
+function builtFor(kept: BuildKey, send: Omit<AdvertToSend, 'ahSequence'>, checksumDestination: string | undefined): boolean {
+  return kept.priority === send.priority && kept.source === send.source && kept.checksumDestination === checksumDestination
+    && kept.destinations.length === send.destinations.length && kept.destinations.every((d, i) => d === send.destinations[i]);
 }
 
 function authTypeNumber(auth: AdvertAuth): number {
@@ -179,11 +180,11 @@ export class AdvertBuilder {
 
   /** The kept datagrams for `send`, encoded again if anything that shapes them changed. */
   #reusable(send: Omit<AdvertToSend, 'ahSequence'>): readonly BuiltDatagram[] {
-    const key: BuildKey = { priority: send.priority, source: send.source, destinations: send.destinations, checksumDestination: this.checksumDestination };
-    if (this.#built && sameBuildKey(this.#built.key, key)) return this.#built.datagrams;
+    if (this.#built && builtFor(this.#built.key, send, this.checksumDestination)) return this.#built.datagrams;
     // The ID is stamped per copy; 1 is a placeholder the kernel would keep as it is.
     const datagrams = this.#encode(send, 1);
-    this.#built = { key: { ...key, destinations: [...key.destinations] }, datagrams };
+    const key: BuildKey = { priority: send.priority, source: send.source, destinations: [...send.destinations], checksumDestination: this.checksumDestination };
+    this.#built = { key, datagrams };
     return datagrams;
   }
 
